@@ -124,11 +124,22 @@ class Item:
     page_end: int
     text: str
     level: int = 1
+    # offsets in ``text`` where pages page_start+1, page_start+2, ... begin
+    page_breaks: list[int] = field(default_factory=list)
     people: list[Mention] = field(default_factory=list)
     organisations: list[Mention] = field(default_factory=list)
     dates: list[Mention] = field(default_factory=list)
     actions: list[ActionMention] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> int:
+        """The page holding character ``offset`` of ``text``."""
+        return self.page_start + sum(1 for b in self.page_breaks if b <= offset)
+
+
+def item_id(document_id: str, index: int) -> str:
+    """Stable id of the ``index``-th item (0-based, reading order) of a document."""
+    return f"{document_id}.{index}"
 
 
 @dataclass(slots=True)
@@ -174,6 +185,60 @@ class Document:
     @property
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionStep:
+    """An action point as one meeting records it."""
+
+    meeting_date: str | None
+    document: str  # document id
+    item: str | None  # item id
+    status: ActionStatus
+    update: str
+    page: int
+    evidence: str = ""
+
+
+@dataclass(slots=True)
+class ActionRecord:
+    """An action point's life across meetings, raised to closed."""
+
+    id: str
+    body: str | None
+    description: str
+    owner: str | None
+    status: ActionStatus
+    first_meeting: str | None
+    closed_at: str | None
+    history: list[ActionStep] = field(default_factory=list)
+    # set when a later meeting of the same body stops mentioning an open action
+    disappeared_after: str | None = None
+
+
+@dataclass(slots=True)
+class PersonRecord:
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    mentions: int = 0
+
+
+@dataclass(slots=True)
+class OrganisationRecord:
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    mentions: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    source: str  # item id
+    target: str  # item id
+    kind: str  # agenda_minutes | previous_minutes | action | report | same_subject | reference
+    evidence: str
+    confidence: float
 
 
 EXAMPLE_LINES = [
