@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from minutebook.model import DocKind, Item, Line
 
@@ -69,8 +69,9 @@ RUNNING_SLASH_RE = re.compile(
 AGENDA_ITEM_RE = re.compile(
     r"""
     ^(?:agenda\s+)?item\s+(?:no\.?\s*)?   # the word Item, maybe "Agenda Item", "Item No."
-    (?P<num>\d{1,3})(?P<letter>[A-Z])?    # the number, maybe lettered
-    \b[.:]?
+    (?P<num>\d{1,3}(?:\.\d{1,2})*)        # the number, maybe dotted ("Agenda Item 5.2")
+    (?P<letter>[A-Z])?                    # maybe lettered ("Item 6A")
+    (?![\d.]\d)[.:]?
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -108,16 +109,43 @@ PLAIN_RE = re.compile(
 NOT_A_TITLE_RE = re.compile(
     rf"""
     ^(?:
-        (?:{MONTHS})\b              # 2 May 2019
-      | (?:st|nd|rd|th)\b           # 12 th march
-      | (?:am|pm|a\.m|p\.m)\b       # 10 am
+        (?i:{MONTHS})\b            # 2 May 2019
+      | (?i:st|nd|rd|th)\b         # 12 th march
+      | (?i:am|pm|a\.m|p\.m)\b     # 10 am
       | [%£$€]                      # amounts and shares
       | (?:to|and|or|of|x|per|percent|hours?|minutes?|mins?|days?|weeks?|months?|years?)\b
+                                    # lowercase only: "10 to 11 percent", not "5. TO APPROVE"
       | \[                          # a bracketed tally or reference
       | [-–/:,]                     # 3 - 4, 10:30, 1/2
     )
     """,
+    re.VERBOSE,
+)
+
+
+# A heading that introduces a closing list of actions or decisions: the numbers under it count
+# the actions, they are not the document's items ("Actions / 1. Agree letter ...").
+ACTION_LIST_HEADING_RE = re.compile(
+    r"""
+    ^(?:summary\s+of\s+)?                              # "Summary of actions"
+    (?:actions?(?:\s+(?:points?|agreed|arising|list))?  # Actions, Action points
+      |decisions?(?:\s+taken)?                         # Decisions
+      |recommendations?)
+    \s*:?\s*$
+    """,
     re.VERBOSE | re.IGNORECASE,
+)
+
+# A running minute number inside a paragraph, after the end of a sentence:
+# "... were made. 90/17 Use of social media ..." (West Dereham prints several items per line).
+INLINE_SLASH_RE = re.compile(
+    r"""
+    (?<=[.!?:)”"]\s)               # after a sentence end and one space
+    (?P<seq>\d{1,3})/(?P<yy>\d{2}) # sequence / year
+    (?![\d/a-z])                   # not a date, an application number or "77/17d"
+    \s+(?=[A-Z])                   # then a capitalised title
+    """,
+    re.VERBOSE,
 )
 
 
@@ -173,7 +201,8 @@ def parse_label(line: Line) -> Label | None:
                      own_cell=own(m.group(0)))
     if m := AGENDA_ITEM_RE.match(text):
         letter = m.group("letter") or ""
-        return Label(m.group("num") + letter, "agenda_item", (int(m.group("num")),),
+        parts = tuple(int(p) for p in m.group("num").split("."))
+        return Label(m.group("num") + letter, "agenda_item", parts,
                      text[m.end():].strip(), letter=letter, bullet=bullet)
     if m := LETTERED_RE.match(text):
         return Label(_clean_number(m.group(0)), "lettered", (int(m.group("num")),),
@@ -182,10 +211,12 @@ def parse_label(line: Line) -> Label | None:
     if m := DOTTED_RE.match(text):
         rest = text[m.end():].strip()
         parts = tuple(int(p) for p in m.group("num").split("."))
-        if rest and (NOT_A_TITLE_RE.match(rest) or rest[0].islower()):
+        is_own = own(m.group(0))
+        # "7.1 August Report" is a heading, not a date; a margin number may precede any text
+        bad_start = rest[:1].islower() or bool(NOT_A_TITLE_RE.match(rest) and not rest[0].isupper())
+        if rest and not is_own and bad_start:
             return None
-        return Label(_clean_number(m.group(0)), "dotted", parts, rest, bullet=bullet,
-                     own_cell=own(m.group(0)))
+        return Label(_clean_number(m.group(0)), "dotted", parts, rest, bullet=bullet, own_cell=is_own)
     if m := PLAIN_RE.match(text):
         rest = text[m.end():].strip()
         is_own = own(m.group(0))
@@ -209,9 +240,16 @@ class _Head:
     level: int
 
 
+def _cells(line: Line) -> tuple[str, ...] | None:
+    """A line's table cells: from the PDF layout, or tab-separated in plain text."""
+    if line.cells:
+        return line.cells
+    return tuple(line.text.split("\t")) if "\t" in line.text else None
+
+
 def _is_table_row(line: Line, label: Label) -> bool:
     """A row of a table (action log, payments) rather than a heading with a margin number."""
-    cells = line.cells or (tuple(line.text.split("\t")) if "\t" in line.text else None)
+    cells = _cells(line)
     if not cells:
         return False
     # a heading is "number | title" and maybe an "Action" column; a data row has more cells
@@ -234,14 +272,15 @@ def _column_x(lines: list[Line], heads: list[_Head]) -> float | None:
     return min(xs) if xs else None
 
 
-def _choose_heads(lines: list[Line], labels: list[Label | None], kind: DocKind | None) -> list[_Head]:
+# Schemes that number the top level on their own; "plain" also covers dotted and lettered labels.
+MODES = ("paragraph", "month_seq", "slash", "plain")
+
+
+def _choose_heads(lines: list[Line], labels: list[Label | None], mode: str) -> list[_Head]:
+    """The labels kept as item headings when ``mode`` is the document's top-level scheme."""
     present = [lb for lb in labels if lb is not None]
-    scheme_counts = Counter(lb.scheme for lb in present)
     month_prefix = _dominant_prefix(present, "month_seq")
     slash_prefix = _dominant_prefix(present, "slash")
-    use_month = scheme_counts["month_seq"] >= 2
-    use_slash = scheme_counts["slash"] >= 3
-    use_paragraph = scheme_counts["paragraph"] >= 2
 
     heads: list[_Head] = []
     top: int | None = None  # last top-level number
@@ -249,6 +288,7 @@ def _choose_heads(lines: list[Line], labels: list[Label | None], kind: DocKind |
     top_x: float | None = None
     sub_last: dict[str, int] = {}  # parent -> last plain sub-number under it
     sub_x: float | None = None
+    last_dotted: dict[int, tuple[int, ...]] = {}
 
     def followed_by(i: int, n: int, x: float | None, within: int = 60) -> bool:
         """Whether a later line within ``within`` lines carries plain/agenda number ``n``."""
@@ -270,24 +310,27 @@ def _choose_heads(lines: list[Line], labels: list[Label | None], kind: DocKind |
         deeper = top_x is not None and x is not None and x > top_x + X_TOLERANCE
 
         if lb.scheme == "paragraph":
-            if use_paragraph:
+            if mode == "paragraph":
                 heads.append(_Head(i, lb, None, 1))
                 top_label = lb.number
             continue
         if lb.scheme == "month_seq":
-            if use_month and lb.prefix == month_prefix and not (table and not lb.rest):
+            if mode == "month_seq" and lb.prefix == month_prefix and not (table and not lb.rest):
                 if top is None or lb.parts[0] > top:
                     heads.append(_Head(i, lb, None, 1))
                     top, top_label = lb.parts[0], lb.number
                     top_x = x if top_x is None else min(top_x, x or top_x)
             continue
         if lb.scheme == "slash":
-            if use_slash and lb.prefix == slash_prefix and not table and not line.cells:
+            cells = _cells(line)
+            # action logs number their rows "02/01" too: a slash heading is never a data row
+            heading_cells = cells is None or (len(cells) == 2 and lb.own_cell)
+            if mode == "slash" and lb.prefix == slash_prefix and heading_cells:
                 if top is None or top <= lb.parts[0] <= top + 30:
                     heads.append(_Head(i, lb, None, 1))
                     top, top_label = lb.parts[0], lb.number
             continue
-        if use_month or use_slash:
+        if mode != "plain":
             continue  # running minute numbers are the only items; other numbers are lists
 
         n = lb.parts[0]
@@ -331,8 +374,11 @@ def _choose_heads(lines: list[Line], labels: list[Label | None], kind: DocKind |
             if table and not lb.own_cell:
                 continue
             if top is not None and parts[0] == top:
+                if parts <= last_dotted.get(top, ()):
+                    continue  # a reference back ("see 6.2"), not the next paragraph
                 parent = str(parts[0]) if len(parts) == 2 else f"{parts[0]}.{parts[1]}"
                 heads.append(_Head(i, lb, _parent_label(top_label, parent), len(parts)))
+                last_dotted[top] = parts
                 continue
             if top is not None and parts[0] == top + 1 and parts[1] == 1 and not deeper:
                 # parent number not printed on its own line: the sub-item opens the next item
@@ -384,7 +430,7 @@ def make_title(text: str, limit: int = TITLE_MAX) -> str:
 def _heading_text(lines: list[Line], head: _Head, end: int) -> str:
     """The heading words of an item: the label's line, or the next line for a bare number."""
     line = lines[head.index]
-    cells = line.cells or (tuple(line.text.split("\t")) if "\t" in line.text else None)
+    cells = _cells(line)
     rest = head.label.rest
     if cells and head.label.own_cell and len(cells) >= 2:
         rest = cells[1]  # the title cell; later cells are owners, times, the Action column
@@ -395,6 +441,14 @@ def _heading_text(lines: list[Line], head: _Head, end: int) -> str:
         # a bold heading wrapped onto a second line
         if nxt.bold and nxt.page == line.page and parse_label(nxt) is None and len(rest) < TITLE_MAX:
             rest = f"{rest} {nxt.text}"
+    else:
+        # a paragraph that starts with its number: its title is its opening words
+        k = head.index + 1
+        while k < end and len(rest) < TITLE_MAX and not rest.rstrip().endswith((".", ":", "?", "!")):
+            if lines[k].bold or _cells(lines[k]) or not lines[k].text[:1].islower():
+                break
+            rest = f"{rest} {lines[k].text.strip()}"
+            k += 1
     return rest
 
 
@@ -408,6 +462,52 @@ def _page_breaks(chunk: list[Line]) -> list[int]:
     return breaks
 
 
+def _split_inline_running(lines: list[Line], labels: list[Label | None]) -> list[Line]:
+    """Lines with inline running minute numbers moved onto lines of their own.
+
+    Only a number that continues the sequence (the next after the last one seen, or one that
+    leads up to the first line-start number) is split out, so references back ("see 81/17")
+    stay in the text.
+    """
+    starts = [lb for lb in labels if lb is not None and lb.scheme == "slash"]
+    prefix = _dominant_prefix(starts, "slash")
+    if prefix is None:
+        return lines
+    first = next(lb.parts[0] for lb in starts if lb.prefix == prefix)
+    out: list[Line] = []
+    last: int | None = None
+    for line, lb in zip(lines, labels, strict=True):
+        if lb is not None and lb.scheme == "slash" and lb.prefix == prefix:
+            last = lb.parts[0] if last is None else max(last, lb.parts[0])
+        cuts = []
+        for m in INLINE_SLASH_RE.finditer(line.text):
+            n = int(m.group("seq"))
+            if m.group("yy") != prefix:
+                continue
+            if (last is None and n < first <= n + 10) or (last is not None and n == last + 1):
+                cuts.append(m.start())
+                last = n
+        if not cuts:
+            out.append(line)
+            continue
+        bounds = [0, *cuts, len(line.text)]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            piece = line.text[a:b].strip()
+            if piece:
+                out.append(replace(line, text=piece, cells=None))
+    return out
+
+
+def _drop_action_list(lines: list[Line], heads: list[_Head], kind: DocKind | None) -> list[_Head]:
+    """Heads without a closing numbered list of actions/decisions that sits under its own heading."""
+    if not heads or kind == DocKind.ACTION_LOG or heads[0].index < len(lines) // 2:
+        return heads
+    before = heads[0].index - 1
+    if before >= 0 and ACTION_LIST_HEADING_RE.match(lines[before].text.strip()):
+        return []
+    return heads
+
+
 def split_items(lines: list[Line], kind: DocKind | None = None) -> tuple[list[Line], list[Item]]:
     """The preamble lines (before the first item) and the numbered items, in reading order.
 
@@ -415,7 +515,17 @@ def split_items(lines: list[Line], kind: DocKind | None = None) -> tuple[list[Li
     holds only its own lines and each sub-item (``parent`` set) holds its own.
     """
     labels = [parse_label(line) for line in lines]
-    heads = _choose_heads(lines, labels, kind)
+    if any(lb is not None and lb.scheme == "slash" for lb in labels):
+        lines = _split_inline_running(lines, labels)
+        labels = [parse_label(line) for line in lines]
+    schemes = {lb.scheme for lb in labels if lb is not None}
+    heads: list[_Head] = []
+    for mode in MODES:
+        if mode in schemes or mode == "plain":
+            found = _drop_action_list(lines, _choose_heads(lines, labels, mode), kind)
+            # the scheme that numbers most items wins; ties go to the more specific scheme
+            if sum(h.level == 1 for h in found) > sum(h.level == 1 for h in heads):
+                heads = found
     if not heads:
         return list(lines), []
     items: list[Item] = []
