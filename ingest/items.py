@@ -21,6 +21,8 @@ TITLE_MAX = 120
 X_TOLERANCE = 12.0
 # Largest forward jump in a running sequence accepted without a second witness (12 -> 15).
 MAX_GAP = 3
+# How far (points) above a bare margin number its heading may sit.
+MARGIN_REACH = 26.0
 
 MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
@@ -238,6 +240,7 @@ class _Head:
     label: Label
     parent: str | None
     level: int
+    title_index: int | None = None  # a heading line printed before the number (margin numbers)
 
 
 def _cells(line: Line) -> tuple[str, ...] | None:
@@ -396,6 +399,28 @@ def _choose_heads(lines: list[Line], labels: list[Label | None], mode: str) -> l
     return heads
 
 
+def _attach_margin_numbers(lines: list[Line], heads: list[_Head]) -> None:
+    """Move a bare margin number's item start up to the bold heading printed beside it.
+
+    Some minutes set the number in a margin column level with the middle of a block, so the
+    heading ("Planning Matters") comes one or two lines before the number in reading order.
+    """
+    taken = {h.index for h in heads}
+    for head in heads:
+        line = lines[head.index]
+        if head.label.rest or line.top is None or line.x0 is None:
+            continue
+        for k in (head.index - 1, head.index - 2):
+            if k < 0 or k in taken:
+                break
+            prev = lines[k]
+            if prev.page != line.page or prev.top is None or line.top - prev.top > MARGIN_REACH:
+                break
+            if prev.bold and parse_label(prev) is None and (prev.x0 or 0) > line.x0:
+                head.title_index = k
+                break
+
+
 def _parent_label(top_label: str | None, parent: str) -> str:
     """The parent as printed when it is the current top item ("7.0" for 7.1), else ``parent``."""
     if top_label is not None and "." not in parent and top_label.split(".")[0] == parent:
@@ -403,6 +428,10 @@ def _parent_label(top_label: str | None, parent: str) -> str:
     return parent
 
 
+# A heading line at least this long has probably wrapped onto the next line.
+WRAPPED_HEADING_CHARS = 60
+# Lettered and roman list markers that open a line: "a)", "b.", "(ii)".
+LIST_MARKER_RE = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})[.)]\s")
 SENTENCE_END_RE = re.compile(r"(?<=[a-z)\]])[.!?](?=\s+[A-Z])")
 PAGES_REF_RE = re.compile(r"\(\s*Pages?\s+\d+\s*(?:[-–]\s*\d+)?\s*\)", re.IGNORECASE)
 
@@ -439,13 +468,18 @@ def _heading_text(lines: list[Line], head: _Head, end: int) -> str:
     elif line.bold and head.index + 1 < end:
         nxt = lines[head.index + 1]
         # a bold heading wrapped onto a second line
-        if nxt.bold and nxt.page == line.page and parse_label(nxt) is None and len(rest) < TITLE_MAX:
+        wrapped = len(line.text) >= WRAPPED_HEADING_CHARS and not rest.rstrip().endswith(":")
+        same_block = nxt.bold and nxt.page == line.page and parse_label(nxt) is None
+        if wrapped and same_block and len(rest) < TITLE_MAX:
             rest = f"{rest} {nxt.text}"
     else:
         # a paragraph that starts with its number: its title is its opening words
         k = head.index + 1
         while k < end and len(rest) < TITLE_MAX and not rest.rstrip().endswith((".", ":", "?", "!")):
-            if lines[k].bold or _cells(lines[k]) or not lines[k].text[:1].islower():
+            nxt_text = lines[k].text.strip()
+            if lines[k].bold or _cells(lines[k]) or not nxt_text[:1].islower():
+                break
+            if LIST_MARKER_RE.match(nxt_text):
                 break
             rest = f"{rest} {lines[k].text.strip()}"
             k += 1
@@ -528,14 +562,17 @@ def split_items(lines: list[Line], kind: DocKind | None = None) -> tuple[list[Li
                 heads = found
     if not heads:
         return list(lines), []
+    _attach_margin_numbers(lines, heads)
+    starts = [h.index if h.title_index is None else h.title_index for h in heads]
     items: list[Item] = []
     for k, head in enumerate(heads):
-        end = heads[k + 1].index if k + 1 < len(heads) else len(lines)
-        chunk = lines[head.index:end]
+        end = starts[k + 1] if k + 1 < len(heads) else len(lines)
+        chunk = lines[starts[k]:end]
+        heading = lines[head.title_index].text if head.title_index is not None else None
         items.append(
             Item(
                 number=head.label.number,
-                title=make_title(_heading_text(lines, head, end)),
+                title=make_title(heading or _heading_text(lines, head, end)),
                 parent=head.parent,
                 page_start=chunk[0].page,
                 page_end=chunk[-1].page,
@@ -544,4 +581,4 @@ def split_items(lines: list[Line], kind: DocKind | None = None) -> tuple[list[Li
                 page_breaks=_page_breaks(chunk),
             )
         )
-    return list(lines[: heads[0].index]), items
+    return list(lines[: starts[0]]), items
