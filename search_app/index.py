@@ -15,7 +15,7 @@ from pathlib import Path
 from whoosh import highlight, index, qparser, sorting
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.query import Every, Term
+from whoosh.query import And, AndNot, Every, Not, Or, Query, Term
 
 from minutebook.model import DocKind, Document, item_id
 
@@ -240,12 +240,11 @@ class SearchIndex:
         parser.remove_plugin_class(qparser.WildcardPlugin)
         parser.add_plugin(qparser.PrefixPlugin())
         text = _rewrite_query(query)
-        q = parser.parse(text) if text.strip() else Every()
+        q = _exclusions_apply(parser.parse(text)) if text.strip() else Every()
         filter_q = None
         if filters:
             terms = [Term(k, v) for k, v in filters.items() if v and k in SCHEMA.names()]
             if terms:
-                from whoosh.query import And
                 filter_q = And(terms) if len(terms) > 1 else terms[0]
         with ix.searcher() as s:
             kw: dict[str, object] = {"limit": offset + limit, "filter": filter_q}
@@ -275,6 +274,18 @@ class SearchIndex:
                     facet_counts[f] = sorted(((str(k), int(v)) for k, v in groups.items() if k),
                                              key=lambda kv: (-kv[1], kv[0]))
         return SearchResult(query=query, total=total, hits=hits, facets=facet_counts)
+
+
+def _exclusions_apply(q: Query) -> Query:
+    """``a b NOT c`` means (a OR b) without c, not (a OR b OR anything-but-c)."""
+    if isinstance(q, Or):
+        nots = [c for c in q.subqueries if isinstance(c, Not)]
+        if nots:
+            rest = [c for c in q.subqueries if not isinstance(c, Not)]
+            positive: Query = Or(rest) if len(rest) > 1 else (rest[0] if rest else Every())
+            negative: Query = Or([n.query for n in nots]) if len(nots) > 1 else nots[0].query
+            return AndNot(positive, negative)
+    return q
 
 
 def _date_bound(value: str, end: bool) -> str:

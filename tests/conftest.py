@@ -27,3 +27,21 @@ def seed_pack() -> Path:
     if not SEED_PACK.exists():
         pytest.skip("shared seed pack not available")
     return SEED_PACK
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The seed pack and the bundled sample council, ingested once with the real NER model."""
+    import json
+
+    from click.testing import CliRunner
+
+    from minutebook.cli import main
+
+    if not SEED_PACK.exists():
+        pytest.skip("shared seed pack not available")
+    data = tmp_path_factory.mktemp("seeded") / "data"
+    res = CliRunner().invoke(main, ["ingest", str(SEED_PACK), str(ROOT / "corpus"), "--data", str(data)])
+    assert res.exit_code == 0, res.output + res.stderr
+    export = json.loads(CliRunner().invoke(main, ["export", "--data", str(data)]).stdout)
+    return data, export
