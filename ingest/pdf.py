@@ -16,6 +16,8 @@ from pdfminer.pdfparser import PDFSyntaxError
 from minutebook.errors import NeedsOCR, UnreadableDocument
 from minutebook.model import Line, SourceFile
 
+from . import ocr as ocr_engine
+
 # Several real papers set words so tightly that the default x_tolerance=3 runs them together.
 X_TOLERANCE = 1.5
 # Words whose tops differ by less than this many points sit on one line.
@@ -57,14 +59,18 @@ def _group_lines(words: list[dict[str, Any]], page_no: int) -> list[Line]:
     return lines
 
 
-def read_pdf(path: Path, data: bytes) -> SourceFile:
-    """Read a PDF's text layer; raise UnreadableDocument (or NeedsOCR) with a one-line reason."""
+def read_pdf(path: Path, data: bytes, ocr: bool = True) -> SourceFile:
+    """Read a PDF's text layer, OCR-ing pages that have none when ``ocr`` is set.
+
+    Raises UnreadableDocument (or NeedsOCR) with a one-line reason.
+    """
     if not data.startswith(b"%PDF"):
         head = data[:4]
         if head.startswith(b"%!"):
             raise UnreadableDocument("not a PDF: PostScript file named .pdf")
         raise UnreadableDocument("not a PDF: file does not start with %PDF")
     lines: list[Line] = []
+    empty_pages: list[int] = []
     try:
         with pdfplumber.open(path) as pdf:
             n_pages = len(pdf.pages)
@@ -72,7 +78,10 @@ def read_pdf(path: Path, data: bytes) -> SourceFile:
                 words = page.extract_words(
                     x_tolerance=X_TOLERANCE, extra_attrs=["fontname", "size"]
                 )
-                lines.extend(_group_lines(words, i))
+                page_lines = _group_lines(words, i)
+                if not page_lines:
+                    empty_pages.append(i)
+                lines.extend(page_lines)
                 page.close()
     except PDFPasswordIncorrect as exc:
         raise UnreadableDocument("encrypted PDF: a password is required") from exc
@@ -82,12 +91,22 @@ def read_pdf(path: Path, data: bytes) -> SourceFile:
         if "encrypt" in type(exc).__name__.lower() or "password" in str(exc).lower():
             raise UnreadableDocument("encrypted PDF: a password is required") from exc
         raise UnreadableDocument(f"damaged PDF: {type(exc).__name__}: {exc}".strip()) from exc
+    used_ocr = False
+    if empty_pages and ocr and ocr_engine.available():
+        # Scans and glyphs drawn as vector paths have no characters: read those pages by OCR.
+        read = ocr_engine.ocr_pages(path, empty_pages)
+        used_ocr = any(read.values())
+        lines = sorted([*lines, *(ln for page in read.values() for ln in page)],
+                       key=lambda ln: ln.page)  # stable: keeps each page's reading order
     if not lines:
-        raise NeedsOCR(f"no text layer on any of {n_pages} pages (needs OCR)")
+        if ocr and ocr_engine.available():
+            raise NeedsOCR(f"no text layer on any of {n_pages} pages, and OCR found no text")
+        raise NeedsOCR(f"no text layer on any of {n_pages} pages (needs OCR; tesseract not installed)")
     return SourceFile(
         path=str(path),
         sha256=hashlib.sha256(data).hexdigest(),
         format="pdf",
         pages=n_pages,
         lines=lines,
+        ocr=used_ocr,
     )

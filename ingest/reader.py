@@ -26,7 +26,7 @@ def is_supported(path: Path) -> bool:
     return path.suffix.lower() in READERS
 
 
-def read_file(path: Path, data: bytes | None = None) -> SourceFile:
+def read_file(path: Path, data: bytes | None = None, ocr: bool = True) -> SourceFile:
     """Read one file; raise UnreadableDocument with a one-line reason when it cannot be read."""
     if data is None:
         try:
@@ -38,4 +38,6 @@ def read_file(path: Path, data: bytes | None = None) -> SourceFile:
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise UnreadableDocument(f"unsupported file type {path.suffix or '(none)'}")
+    if reader is pdf.read_pdf:
+        return pdf.read_pdf(path, data, ocr=ocr)
     return reader(path, data)

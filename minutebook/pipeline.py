@@ -41,6 +41,7 @@ class IngestConfig:
     workers: int = 0  # 0: one per core
     model: str | None = DEFAULT_MODEL  # spaCy model for people/organisations; None: rules only
     progress: bool = False
+    ocr: bool = True  # OCR pages with no text layer (needs tesseract)
 
 
 @dataclass(slots=True)
@@ -73,11 +74,13 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
 
 # -- per-file stages (run in worker processes) --------------------------------------------------
 _EXTRACTOR: EntityExtractor | None = None
+_OCR = True
 
 
-def _init_worker(model: str | None) -> None:
-    global _EXTRACTOR
+def _init_worker(model: str | None, ocr: bool = True) -> None:
+    global _EXTRACTOR, _OCR
     _EXTRACTOR = EntityExtractor(model)
+    _OCR = ocr
 
 
 def _base_date(doc: Document) -> date | None:
@@ -117,7 +120,7 @@ def process_document(doc: Document, extractor: EntityExtractor | None) -> Docume
 
 def process_file(path: str, data: bytes) -> list[Document]:
     """Everything that happens to one file; raises UnreadableDocument with a one-line reason."""
-    src = read_file(Path(path), data)
+    src = read_file(Path(path), data, ocr=_OCR)
     src.lines = strip_running_lines(src.lines)
     return [process_document(doc, _EXTRACTOR) for doc in split_documents(src)]
 
@@ -177,11 +180,11 @@ def run_ingest(paths: Sequence[Path], config: IngestConfig,
     results: Iterable[tuple[str, list[Document] | None, str | None]]
     pool = None
     if todo and workers > 1 and len(todo) > 1:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config.model,))
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config.model, config.ocr))
         results = pool.map(_work, todo, chunksize=1)
     else:
         if todo:
-            _init_worker(config.model)
+            _init_worker(config.model, config.ocr)
         results = map(_work, todo)
     progress = _Progress(len(todo), enabled=config.progress)
     try:
