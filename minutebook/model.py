@@ -152,6 +152,8 @@ class Attendance:
     # roles and organisations as printed in the attendance block: name -> values
     roles: dict[str, list[str]] = field(default_factory=dict)
     organisations: dict[str, list[str]] = field(default_factory=dict)
+    # initials printed beside a name in the attendance block ("Alan Smith (AS)"): name -> aliases
+    aliases: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
