@@ -21,6 +21,8 @@ TITLE_MAX = 120
 X_TOLERANCE = 12.0
 # Largest forward jump in a running sequence accepted without a second witness (12 -> 15).
 MAX_GAP = 3
+# Lines a list entry may wrap over before the next entry (PDF lines; plain text has one per entry).
+LIST_GAP_X = 4
 # How far (points) above a bare margin number its heading may sit.
 MARGIN_REACH = 26.0
 
@@ -292,6 +294,7 @@ def _choose_heads(lines: list[Line], labels: list[Label | None], mode: str) -> l
     sub_last: dict[str, int] = {}  # parent -> last plain sub-number under it
     sub_x: float | None = None
     last_dotted: dict[int, tuple[int, ...]] = {}
+    run: tuple[int, int, float | None] | None = None  # open list: last number, line index, x0
 
     def followed_by(i: int, n: int, x: float | None, within: int = 60) -> bool:
         """Whether a later line within ``within`` lines carries plain/agenda number ``n``."""
@@ -340,6 +343,17 @@ def _choose_heads(lines: list[Line], labels: list[Label | None], mode: str) -> l
         if lb.scheme in ("plain", "agenda_item") and not lb.letter:
             if table and not (lb.own_cell or "\t" in line.text) and top is not None:
                 continue
+            nested_ok = top_label is not None and deeper and lb.scheme == "plain" and bool(lb.rest)
+            # a third level (a list under "6-B") is never recorded
+            nested_ok = nested_ok and not (heads and heads[-1].level >= 2 and heads[-1].label.scheme != "plain")
+            if run is not None and n == run[0] + 1 and i - run[1] <= (LIST_GAP_X if x is not None else 1):
+                if x is None or run[2] is None or abs(x - run[2]) <= X_TOLERANCE:
+                    # the next entry of a list that runs on line after line ("1. ... 2. ... 3.")
+                    run = (n, i, x)
+                    if nested_ok and sub_last.get(top_label or "", 0) == n - 1:
+                        heads.append(_Head(i, lb, top_label, 2))
+                        sub_last[top_label or ""] = n
+                    continue
             is_next = top is None or n == top + 1
             jump = top is not None and top + 1 < n <= top + 1 + MAX_GAP
             if top is not None and not deeper and in_column and (is_next or jump):
@@ -356,13 +370,15 @@ def _choose_heads(lines: list[Line], labels: list[Label | None], mode: str) -> l
                     top_x = x
                     continue
             # a nested numbered paragraph under the current item (Kent "1." under "87.")
-            if top_label is not None and deeper and lb.scheme == "plain" and lb.rest:
+            if nested_ok and top_label is not None:
                 last = sub_last.get(top_label, 0)
                 if n == last + 1 or (n == last and n == 1) or (n == 1 and last > 0 and sub_x == x):
                     if sub_x is None or last == 0 or abs((x or 0) - sub_x) <= X_TOLERANCE:
                         heads.append(_Head(i, lb, top_label, 2))
                         sub_last[top_label] = n
                         sub_x = x
+            if n == 1:
+                run = (1, i, x)
             continue
 
         if lb.scheme == "dotted":
@@ -436,17 +452,39 @@ SENTENCE_END_RE = re.compile(r"(?<=[a-z)\]])[.!?](?=\s+[A-Z])")
 PAGES_REF_RE = re.compile(r"\(\s*Pages?\s+\d+\s*(?:[-–]\s*\d+)?\s*\)", re.IGNORECASE)
 
 
+# Where a run-on heading meets its body: an uppercase heading followed by ordinary words
+# ("PLAY AREAS The swings ..."), or a title followed by a typical opening word of a sentence.
+UPPER_HEADING_RE = re.compile(r"^(?P<head>[^a-z]*?[A-Z]{2,}[^a-z]*?)\s+(?=[A-Z][a-z])")
+BODY_OPENING_RE = re.compile(
+    r"\s(?=(?:The|There|It|This|These|Cllr|Councillors?|Members|No|A|An|All)\s+[a-z])"
+)
+
+
+# A list marker left at the end of a heading line ("LOCAL AUTHORITY REPORTS i.").
+TRAILING_MARKER_RE = re.compile(r"\s+\(?(?:[a-z]|[ivx]{1,4})[.)]$")
+
+
 def make_title(text: str, limit: int = TITLE_MAX) -> str:
     """An item title from its heading text: cut at a colon or sentence end, ~``limit`` chars.
 
     >>> make_title("Conservation Review: There are no updates this month.")
     'Conservation Review'
+    >>> make_title("PLAY AREAS The swings were repaired.")
+    'PLAY AREAS'
     """
     text = PAGES_REF_RE.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" -–:")
+    text = TRAILING_MARKER_RE.sub("", text)
     colon = text.find(": ")
-    if 0 < colon and colon < len(text) - 2:
+    if 0 < colon < len(text) - 2:
         text = text[:colon]
+    m = UPPER_HEADING_RE.match(text)
+    if m and len(m.group("head").split()) >= 2 or m and len(m.group("head")) >= 4:
+        text = m.group("head")
+    m = BODY_OPENING_RE.search(text)
+    if m and len(text[: m.start()].split()) >= 2:
+        text = text[: m.start()]
+    text = text.rstrip(" :-–")
     m = SENTENCE_END_RE.search(text)
     if m and m.start() >= 3:
         text = text[: m.start() + 1]

@@ -14,7 +14,7 @@ from dataclasses import replace
 from minutebook.model import Line
 
 # How many lines at the top and at the bottom of a page may belong to a running header/footer.
-BAND_LINES = 3
+BAND_LINES = 4
 # A band line is running when its shape recurs on at least this share of the pages (and >= 2).
 RUNNING_SHARE = 0.4
 
@@ -133,9 +133,10 @@ def _dehyphenate(lines: list[Line]) -> list[Line]:
             and cur.cells is None
             and HYPHEN_END_RE.search(cur.text)
             and m
-            and m.group("frag") not in COMPOUND_TAILS
         ):
-            joined = cur.text[:-1] + m.group("frag") + m.group("tail")
+            # a compound keeps its hyphen ("long-term"); a broken word loses it
+            stem = cur.text if m.group("frag") in COMPOUND_TAILS else cur.text[:-1]
+            joined = stem + m.group("frag") + m.group("tail")
             rest = (m.group("rest") or "").strip()
             out[i] = replace(cur, text=joined)
             if rest:
