@@ -101,27 +101,30 @@ APPROVAL_HEADER_RE = re.compile(
     re.I | re.X,
 )
 
-# Context before a date that says it is the date of this meeting.
+# Context before a date that says it is the date of this meeting ("held on", a weekday).
 THIS_MEETING_RE = re.compile(
     r"""
     (?:
-        \bheld\b[^.\n]{0,80}$                       # "held in the Village Hall on"
-      | \bmeeting\b[^.\n]{0,40}\b(?:on|of)\W*$      # "Meeting of 5 May", "meeting on"
-      | \bdate\b\W*$                                # "Date: 19 November 2012"
+        \bheld\b[^.]{0,80}$                         # "held in the Village Hall on"
+      | \bmeeting\b[^.]{0,40}\b(?:on|of)\W*$        # "Meeting of 5 May", "meeting on"
       | \bto:[^\n]{0,60}$                           # "To: Cabinet – 30 January 2025"
-      | \b(?:mon|tues|wednes|thurs|fri|satur|sun)day\W*$
-      | ^\W*$                                       # the date opens its line
+      | \b(?:mon|tues|wednes|thurs|fri|satur|sun)day\W*$   # "Thursday, 30 January 2025"
     )
     """,
     re.I | re.X,
 )
+# Context that makes a date plausible but not certain: a "Date:" label (letters carry their own
+# date too), or a date line of its own.
+DATE_LABEL_RE = re.compile(r"(?:\bdate\b\W*|^\W*)$", re.I)
 
 # A line that opens a numbered item ("3.", "02.23.05", "15/12/5", "(11-190)"): from here on we are
 # past the heading block.
 ITEM_LINE_RE = re.compile(
     r"""
     ^\s*(?:
-        \d{1,3}(?:\.\d{1,3}){0,3}[.)]?\s+(?!(?:st|nd|rd|th)\b)[A-Za-z]   # 3. Apologies / 1 Welcome, not "11 th"
+        \d{1,3}(?:\.\d{1,3}){0,3}[.)]?\s+        # 3. Apologies / 5.2 Clerk / 1 Welcome
+            (?!(?:st|nd|rd|th|am|pm|a\.m|p\.m)\b)[A-Za-z]   # but not "11 th" or "7.30 pm"
+      | \d{1,3}[A-Z][.)]\s                          # 4A. Approve Meeting Minutes
       | \d\d\.\d\d\.\d\d\b                          # Souldern 02.23.05
       | \d\d/\d\d/\d{1,2}\b                         # Northwold 15/12/5
       | \(\*?\d\d-\d{3}[A-Z]?\b                     # Alameda (11-190)
@@ -140,6 +143,12 @@ ATTENDANCE_RE = re.compile(
     re.I | re.X,
 )
 
+# A line that opens an attendance list ("PRESENT Cllr ...", "Councillors present:").
+ATTENDANCE_OPENS_RE = re.compile(
+    r"^\W*(?:present|attendees|attendance|(?:councillors|members|those)\s+present|those\s+attending|roll\s+call)\b",
+    re.I,
+)
+
 FRONT_MATTER_LINE_RE = re.compile(r"""^\s*(?P<key>[A-Za-z_]+)\s*[=:]\s*"?(?P<value>.*?)"?\s*$""")
 TOML_FENCE = "+++"
 # Front matter keys that describe an event (a meeting) rather than a web post.
@@ -155,7 +164,7 @@ class DateCandidate:
     iso: str
     start: int
     end: int
-    strong: bool  # the context names it as this meeting's date
+    score: int  # 2: the context names it as this meeting's date; 1: a label or a line of its own
     rule: str
 
 
@@ -186,6 +195,17 @@ def body_lines(lines: Sequence[Line]) -> list[Line]:
     return list(lines[skip:])
 
 
+def unquote(text: str) -> str:
+    """Text with quote marks or "!" used as word separators turned back into spaces.
+
+    Some PDF exports put them between every word: "Formal'notice'for'" -> "Formal notice for".
+    """
+    seps = len(re.findall(r"(?<=\S)['!](?=\S|$)", text))
+    if seps >= 2 and seps >= text.count(" "):
+        return re.sub(r"['!]", " ", text)
+    return text
+
+
 def heading_block(lines: Sequence[Line]) -> list[str]:
     """Texts of the heading block: the top lines up to the first numbered item or attendance list.
 
@@ -196,7 +216,7 @@ def heading_block(lines: Sequence[Line]) -> list[str]:
     lines = body_lines(lines)
     first_page = lines[0].page if lines else 1
     for i, line in enumerate(lines[:HEADING_LINES]):
-        text = line.text.strip()
+        text = unquote(line.text).strip()
         if not text:
             continue
         if i > 0 and line.page != first_page and len(out) >= 3:
@@ -278,7 +298,9 @@ def find_dates(text: str, numeric: bool = True, us: bool = False) -> Iterator[tu
 def date_candidates(text: str) -> list[DateCandidate]:
     """Dates in a heading text that may be the meeting's date, each marked strong or not.
 
-    Dates the context marks as another meeting's ("the last meeting held on"), a publication date
+    The score is 2 where the context names the meeting ("held on", a weekday, "To: Cabinet -"),
+    1 after a "Date:" label or on a line of its own, else 0. Dates the context marks as another
+    meeting's ("the last meeting held on"), a publication date
     or an approval header ("March 25, 2015 Item 4A") are dropped. Numeric dates only count after
     an explicit cue ("Date:", "held on"), because minute references look like them.
     """
@@ -289,10 +311,11 @@ def date_candidates(text: str) -> list[DateCandidate]:
         after = text[end : end + 30]
         if NOT_THIS_MEETING_RE.search(line_before) or APPROVAL_HEADER_RE.search(after):
             continue
-        strong = bool(THIS_MEETING_RE.search(line_before))
-        if rule == "numeric" and not strong:
+        # a weekday or "held" may sit at the end of the line above ("... on Thursday / 24 May")
+        score = 2 if THIS_MEETING_RE.search(before[-60:]) else 1 if DATE_LABEL_RE.search(line_before) else 0
+        if rule == "numeric" and not score:
             continue
-        out.append(DateCandidate(iso, start, end, strong, rule))
+        out.append(DateCandidate(iso, start, end, score, rule))
     return out
 
 
@@ -319,8 +342,9 @@ def detect_meeting_date(
 ) -> tuple[str | None, str]:
     """The ISO date of the meeting this document belongs to, and where it came from.
 
-    Order: a date the heading block names as this meeting's ("held on", "Date:", a weekday, a
-    date line of its own); then the first acceptable date in the heading; then front matter that
+    Order: the first date the heading block names as this meeting's ("held on", a weekday);
+    then one after a "Date:" label or on a line of its own; then any acceptable date in the
+    heading; then front matter that
     describes a meeting (web posts carry their posting date, which is never used); then the path.
     Returns ``(None, "")`` when nothing fits.
     """
@@ -330,11 +354,9 @@ def detect_meeting_date(
     # minutes that open straight with the attendance list keep their heading in the post title
     texts = heading_block(lines) or ([front["title"]] if front.get("title") else [])
     cands = date_candidates("\n".join(texts))
-    strong = [c for c in cands if c.strong]
-    if strong:
-        return strong[0].iso, "text"
     if cands:
-        return cands[0].iso, "text"
+        best = max(c.score for c in cands)
+        return next(c.iso for c in cands if c.score == best), "text"
     if front.get("date") and _front_matter_is_event(front):
         m = ISO_RE.search(front["date"])
         if m:
@@ -383,8 +405,10 @@ KIND_HEADINGS: list[tuple[DocKind, re.Pattern[str]]] = [
     (
         DocKind.AGENDA,
         re.compile(
-            r"""\bagenda\b(?!\s+(?:items?|for\s+the\s+next)\b)
-              | \byou\s+are\s+(?:hereby\s+)?summoned\b | \bsummons\b""",
+            r"""(?<!non-)\bagenda\b(?!\s+(?:items?|for\s+the\s+next)\b)
+              | \byou\s+are\s+(?:hereby\s+)?summoned\b | \bsummons\b
+              | ^\W*agenda\s+item\s+no\W*$            # column header of a supplementary agenda letter
+              | \bsupplementary\s+(?:agenda|papers|pack)\b""",
             re.I | re.X,
         ),
     ),
@@ -392,12 +416,24 @@ KIND_HEADINGS: list[tuple[DocKind, re.Pattern[str]]] = [
 
 # Words before a kind word that make it a reference, not a heading ("to approve the minutes").
 KIND_REFERENCE_RE = re.compile(
-    r"\b(?:approve|receive|sign|confirm|agree|adopt|note|of\s+the|on\s+the|see|attached|with\s+the|and|this)\s*(?:the\s+)?$",
-    re.I,
+    r"""\b(?:approve|receive|sign|confirm|agree|adopt|note|review|see|attached|with\s+the|and|this|next|last
+         |previous|on\s+the|of\s+the)
+        (?:\s+(?:of|the|meeting|council|board))*\s*$""",
+    re.I | re.X,
+)
+# Words after a kind word that make a sentence about the paper, not its heading
+# ("The agenda for this meeting was posted", "Minutes of the meeting will be available").
+KIND_SENTENCE_RE = re.compile(
+    r"^(?:\s+[\w']+){0,4}?\s+(?:was|were|is|are|will|has|have|had|can|may(?!\W*\d)|shall|should)\b", re.I
 )
 
 # Report header lines: "To: Cabinet – 30 January 2025", "From: ...", "By: ...", "Subject: ...".
 REPORT_FIELD_RE = re.compile(r"^\W*(?P<field>to|from|by|subject|report\s+(?:of|by|from|to))\s*:", re.I)
+# "To Cabinet – 30 January 2025" without a colon: only with a body after it, since "To Approve
+# the Minutes" is an agenda item.
+REPORT_TO_BARE_RE = re.compile(
+    r"^\W*(?P<field>to)\s+(?=(?:[A-Z][\w&-]*\s+){0,4}(?:Cabinet|Council|Board|Committee|Commission|Panel)\b)"
+)
 REPORT_HEADING_RE = re.compile(r"^\W*report\s+(?:of|by|from|to)\b|^\W*(?:cover(?:ing)?\s+)?report\s*$", re.I)
 
 FILENAME_KINDS: list[tuple[DocKind, re.Pattern[str]]] = [
@@ -413,12 +449,18 @@ FILENAME_KINDS: list[tuple[DocKind, re.Pattern[str]]] = [
 def report_header(lines: Sequence[Line], window: int = 14) -> dict[str, str]:
     """The "To:/From:/By:/Subject:" fields at the top of an officer's report (empty if absent)."""
     fields: dict[str, str] = {}
-    for line in body_lines(lines)[:window]:
-        m = REPORT_FIELD_RE.match(line.text)
+    top = body_lines(lines)[:window]
+    for line in top:
+        m = REPORT_FIELD_RE.match(line.text) or REPORT_TO_BARE_RE.match(line.text)
         if m:
             key = m.group("field").lower().split()[0]
             key = "from" if key in ("by", "report") else key
             fields.setdefault(key, line.text[m.end() :].strip())
+    if "to" in fields and "from" not in fields:
+        # "By Deputy Leader ..." without a colon, beside a "To Cabinet" line
+        by = next((ln for ln in top if re.match(r"^\W*(?:by|from)\s+[A-Z]", ln.text)), None)
+        if by:
+            fields["from"] = by.text.split(None, 1)[1]
     return fields
 
 
@@ -431,18 +473,21 @@ def is_report_header(lines: Sequence[Line]) -> bool:
 def kind_headings(texts: Sequence[str]) -> Iterator[tuple[int, int, DocKind]]:
     """Kind headings in heading texts as ``(line index, strength, kind)``.
 
-    Strength 2: the line is the heading (it opens with the kind word, or is a short line holding
-    it). Strength 1: the kind word sits inside a longer sentence ("STOKE FERRY PARISH COUNCIL
-    Minutes of the meeting held on ...").
+    Strength 3: the line is only the heading ("AGENDA", "Draft Minutes"). Strength 2: the line
+    is a heading (it opens with the kind word, or is a short line holding it). Strength 1: the
+    kind word sits inside a longer sentence ("STOKE FERRY PARISH COUNCIL Minutes of the meeting
+    held on ...").
     """
     for i, text in enumerate(texts):
-        if ITEM_LINE_RE.match(text):
+        if ITEM_LINE_RE.match(text) and len(text.split()) <= 2 * SHORT_LINE_WORDS:
             # "1. Minutes and Actions" is business on an agenda, not a heading
             continue
         best: tuple[int, DocKind] | None = None
         for kind, rx in KIND_HEADINGS:
             for m in rx.finditer(text):
-                if KIND_REFERENCE_RE.search(text[: m.start()]) and kind in (DocKind.MINUTES, DocKind.AGENDA):
+                if kind in (DocKind.MINUTES, DocKind.AGENDA) and (
+                    KIND_REFERENCE_RE.search(text[: m.start()]) or KIND_SENTENCE_RE.match(text[m.end() :])
+                ):
                     continue
                 if best is None or m.start() < best[0]:
                     best = (m.start(), kind)
@@ -457,7 +502,8 @@ def kind_headings(texts: Sequence[str]) -> Iterator[tuple[int, int, DocKind]]:
             re.I,
         )
         short = len(text.split()) <= SHORT_LINE_WORDS
-        yield i, 2 if (opens or short) else 1, kind
+        alone = len(text.split()) <= 3 and bool(opens)
+        yield i, 3 if alone else 2 if (opens or short) else 1, kind
 
 
 def detect_kind(lines: Sequence[Line], path: Path, front_matter: dict[str, str] | None = None) -> DocKind:
@@ -486,7 +532,7 @@ def detect_kind(lines: Sequence[Line], path: Path, front_matter: dict[str, str] 
     if not body and front.get("date"):
         return DocKind.NOTICE
     # only minutes open with who was present
-    if any(ATTENDANCE_RE.match(ln.text.strip()) for ln in body[:3]):
+    if any(ATTENDANCE_OPENS_RE.match(ln.text) for ln in body[:3]):
         return DocKind.MINUTES
     # a meeting page (front matter with time and place) whose text is a list of business
     if body and _front_matter_is_event(front):
@@ -510,12 +556,14 @@ BODY_NOUNS = (
 BODY_NAME_RE = re.compile(
     rf"""
     (?P<name>
+        (?!(?i:of|and|the|for|to|by|in|on|at|a|an|minut\w*|agenda|draft|notice|report)\b)
         (?:[A-Z][\w’'&.-]*\s+)                    # first word of the name, capitalised
         (?:{_NAME_WORD}\s+){{0,6}}?               # further words of the name
         (?i:{BODY_NOUNS})                         # the kind of body, in any case
         (?:\s+(?i:Cabinet|Board|Committee|Sub-Committee))?  # "Kent County Council Cabinet"
     )\b\.?
     (?!\s+[a-z])                                 # not the subject of a sentence ("... Limited enabling")
+    (?!['’]s\b)                                  # not a possessive ("Council's Office")
     """,
     re.X,
 )
@@ -533,7 +581,7 @@ TITLE_OF_MEETING_RE = re.compile(
 # "Minutes of the Special City Council Meeting", "Minutes of a meeting of the Cabinet held ...",
 # "MINUTES 0F TRUSTEES OF FRIENDS OF ..." (a zero for the O, as printed).
 MINUTES_OF_RE = re.compile(
-    r"""\b(?:minut(?:es|s|e)|agenda|meeting)\s+[o0]f\s+(?:the\s+|a\s+)?
+    r"""\b(?:minut(?:es|s|e)|agenda|meeting)\s+(?:[o0]f|for)\s+(?:the\s+|a\s+)?
         (?:(?:special|regular|annual|extraordinary|ordinary|joint|open|continued|adjourned|
             trustees|members|directors|governors)\s+(?:[o0]f\s+)?(?:the\s+)?)*
         (?:meeting\s+[o0]f\s+(?:the\s+)?)?
@@ -544,7 +592,7 @@ MINUTES_OF_RE = re.compile(
 # Words of a meeting description that are not part of a body's name.
 MEETING_WORDS_RE = re.compile(
     r"\b(?:special|regular|annual|extraordinary|ordinary|joint|open|continued|adjourned|general|virtual|"
-    r"minutes?|agenda|meeting|draft|the)\b",
+    r"minut(?:es|s|e)|agenda|meeting|draft|the)\b",
     re.I,
 )
 # "Souldern Annual Parish Meeting" is the parish's meeting, run by its parish council.
@@ -562,7 +610,7 @@ def _tidy(name: str) -> str:
     for rx in (DMY_RE, MDY_RE):
         name = rx.sub(" ", name)
     name = re.sub(r"\s+", " ", name).strip(" -–—:;,.'\"")
-    name = re.sub(r"^(?:the)\s+", "", name, flags=re.I)
+    name = re.sub(r"^(?:(?:the|of|for)\s+)+", "", name, flags=re.I)
     if name.isupper():
         small = {"of", "and", "the", "for", "upon", "on", "in"}
         words = []

@@ -21,6 +21,8 @@ from . import meta
 HEADING_SPAN = 8
 # Lines from the top of a PDF page within which a new paper's heading must start.
 PAGE_TOP_LINES = 4
+# Lines from the top of a page within which a minutes or agenda heading opens it.
+PAGE_HEADING_LINES = 2
 # The fewest lines a paper can have; a closer boundary is noise.
 MIN_LINES = 3
 
@@ -28,6 +30,9 @@ MIN_LINES = 3
 BODY_LINE_RE = re.compile(rf"^\W*{meta.BODY_NAME_RE.pattern}\W*$", re.X)
 # A line that is only a date, perhaps with a weekday and a time ("- 6 October 2020").
 DATE_LINE_MAX_WORDS = 8
+# "Appendix B", "ANNEX 2" opening a page; longer lines are sentences that cite one.
+APPENDIX_LINE_RE = re.compile(r"^\W*(?:appendix|annexe?)\s+(?P<label>[A-Z0-9]{1,3})\b", re.I)
+APPENDIX_LINE_MAX_WORDS = 12
 # Kinds whose heading, standing on its own line, opens a new paper.
 OPENING_KINDS = {DocKind.MINUTES, DocKind.AGENDA, DocKind.ACTION_LOG, DocKind.QUESTIONS, DocKind.NOTICE}
 # Kinds that take the pack's meeting date when their own text names none.
@@ -68,16 +73,23 @@ def _report_header_at(lines: Sequence[Line], i: int) -> bool:
 
 def _page_heading_at(lines: Sequence[Line], i: int) -> bool:
     """True when line ``i`` opens a PDF page with a paper's heading (agenda, minutes, appendix)."""
-    text = lines[i].text.strip()
-    head = [ln.text.strip() for ln in lines[i : i + PAGE_TOP_LINES]]
-    if re.match(r"^\W*(?:appendix|annex)\s+[A-Z0-9]{1,3}\b", text, re.I) and len(text.split()) <= 12:
-        return True
-    kinds = [_standalone_kind(t) for t in head]
+    page = lines[i].page
+    head = [ln.text.strip() for ln in lines[i : i + PAGE_TOP_LINES] if ln.page == page]
+    # the heading opens the page: a "Draft Meeting Minutes - <date>" line under "4. Consent
+    # Calendar" is an item that approves other minutes
+    kinds = [_standalone_kind(t) for t in head[:PAGE_HEADING_LINES]]
+    if any(meta.ITEM_LINE_RE.match(t) for t in head[:PAGE_HEADING_LINES]):
+        return False
     if not any(k in (DocKind.MINUTES, DocKind.AGENDA) for k in kinds if k):
         return False
     # a kind word alone is not enough: the heading also names the body or the date
-    block = [ln.text.strip() for ln in lines[i : i + HEADING_SPAN]]
+    block = [ln.text.strip() for ln in lines[i : i + HEADING_SPAN] if ln.page == page]
     return any(_is_date_line(t) or meta.BODY_NAME_RE.search(t) for t in block)
+
+
+def _appendix_label(text: str) -> str | None:
+    m = APPENDIX_LINE_RE.match(text)
+    return m.group("label").upper() if m and len(text.split()) <= APPENDIX_LINE_MAX_WORDS else None
 
 
 def boundaries(lines: Sequence[Line], fmt: str) -> list[int]:
@@ -86,18 +98,26 @@ def boundaries(lines: Sequence[Line], fmt: str) -> list[int]:
     page_start = {i for i, ln in enumerate(lines) if i == 0 or ln.page != lines[i - 1].page}
     page_top = set()
     for i in sorted(page_start):
-        page_top.update(range(i, min(i + PAGE_TOP_LINES, len(lines))))
+        page_top.update(j for j in range(i, min(i + PAGE_TOP_LINES, len(lines))) if lines[j].page == lines[i].page)
+    label = _appendix_label(lines[0].text) if lines else None
     for i in range(1, len(lines)):
         if i - starts[-1] < MIN_LINES:
             continue
         if fmt == "pdf" and i not in page_top:
             continue
-        if (
+        new_label = _appendix_label(lines[i].text) if fmt == "pdf" and i in page_start else None
+        if new_label and new_label != label:
+            # "Appendix 2" on top of a page after "Appendix 1"; a repeated "Appendix F" is a
+            # running title of the same appendix
+            starts.append(i)
+            label = new_label
+        elif (
             _report_header_at(lines, i)
             or _heading_block_at(lines, i)
             or (fmt == "pdf" and i in page_start and _page_heading_at(lines, i))
         ):
             starts.append(i)
+            label = None
     return starts
 
 
@@ -129,7 +149,7 @@ def split_documents(src: SourceFile) -> list[Document]:
         date, source = meta.detect_meeting_date(part_lines, own_path, fm, kind)
         if docs:
             prev = docs[-1]
-            if kind == prev.kind == DocKind.MINUTES and date in (prev.meeting_date, None):
+            if kind == prev.kind and kind in (DocKind.MINUTES, DocKind.AGENDA) and date in (prev.meeting_date, None):
                 prev.lines.extend(part_lines)
                 prev.page_end = part_lines[-1].page
                 continue
