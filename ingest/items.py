@@ -58,6 +58,17 @@ MONTH_YEAR_SEQ_RE = re.compile(
     re.VERBOSE,
 )
 
+# Item references that carry the meeting in the number: "Item 16/10/6/1" (year/month/day/seq).
+DATED_ITEM_RE = re.compile(
+    r"""
+    ^(?:agenda\s+)?item\s+                      # the word Item
+    (?P<prefix>\d{1,4}(?:/\d{1,4}){1,3})/        # the meeting: 16/10/6
+    (?P<seq>\d{1,3})(?![\d/])                    # the item's sequence
+    [.:]?
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
 # Running minute numbers with the year: "205/18", "135/18Planning" (no space).
 RUNNING_SLASH_RE = re.compile(
     r"""
@@ -199,6 +210,10 @@ def parse_label(line: Line) -> Label | None:
         return Label(_clean_number(m.group(0)), "month_seq", (int(m.group("seq")),),
                      text[m.end():].strip(), prefix=f"{m.group('mm')}.{m.group('yy')}",
                      bullet=bullet, own_cell=own(m.group(0)))
+    if m := DATED_ITEM_RE.match(text):
+        number = f"{m.group('prefix')}/{m.group('seq')}"
+        return Label(number, "month_seq", (int(m.group("seq")),), text[m.end():].strip(),
+                     prefix=m.group("prefix"), bullet=bullet)
     if m := RUNNING_SLASH_RE.match(text):
         return Label(_clean_number(m.group(0)), "slash", (int(m.group("seq")),),
                      text[m.end():].strip(), prefix=m.group("yy"), bullet=bullet,
@@ -269,7 +284,7 @@ def _dominant_prefix(labels: list[Label], scheme: str) -> str | None:
         return None
     best = max(counts.values())
     # on a tie prefer the later (more recent) prefix, as action tables carry older ones
-    return max((p for p, n in counts.items() if n == best), key=lambda p: p.split(".")[::-1])
+    return max((p for p, n in counts.items() if n == best), key=lambda p: re.split(r"[./]", p)[::-1])
 
 
 def _column_x(lines: list[Line], heads: list[_Head]) -> float | None:
@@ -408,7 +423,7 @@ def _choose_heads(lines: list[Line], labels: list[Label | None], mode: str) -> l
         if lb.letter:
             if top is not None and n == top:
                 heads.append(_Head(i, lb, top_label, 2))
-            elif top is None or n > top or (top_label is not None and "-" in lb.number):
+            elif "-" in lb.number and (top is None or n >= top):
                 # parents not printed (Open Government Commission "1-A", "3-A"): top level
                 heads.append(_Head(i, lb, None, 1))
             continue
@@ -461,6 +476,7 @@ BODY_OPENING_RE = re.compile(
 
 
 # A list marker left at the end of a heading line ("LOCAL AUTHORITY REPORTS i.").
+INNER_MARKER_RE = re.compile(r"\s\(?(?:[a-h]|i{1,3}|iv|v|vi{1,3})[.)]\s")
 TRAILING_MARKER_RE = re.compile(r"\s+\(?(?:[a-z]|[ivx]{1,4})[.)]$")
 
 
@@ -474,6 +490,9 @@ def make_title(text: str, limit: int = TITLE_MAX) -> str:
     """
     text = PAGES_REF_RE.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" -–:")
+    m = INNER_MARKER_RE.search(text)
+    if m and m.start() > 0:
+        text = text[: m.start()]  # "Planning Applications i. 16/01..." keeps the heading only
     text = TRAILING_MARKER_RE.sub("", text)
     colon = text.find(": ")
     if 0 < colon < len(text) - 2:

@@ -38,7 +38,7 @@ def _group_lines(words: list[dict[str, Any]], page_no: int) -> list[Line]:
     for row in rows:
         row.sort(key=lambda w: w["x0"])
         cells: list[list[str]] = [[row[0]["text"]]]
-        for prev, w in zip(row, row[1:]):
+        for prev, w in zip(row, row[1:], strict=False):
             if w["x0"] - prev["x1"] > CELL_GAP:
                 cells.append([])
             cells[-1].append(w["text"])

@@ -41,6 +41,7 @@ def _numbers(text: str) -> list[tuple[str, str | None]]:
         pytest.param("5A 2019-6589", "5A", "lettered", id="bare-letter"),
         pytest.param("Agenda Item 6", "6", "agenda_item", id="agenda-item"),
         pytest.param("Item 6: Finance", "6", "agenda_item", id="item"),
+        pytest.param("Item 16/10/6/1 Public Forum", "16/10/6/1", "month_seq", id="dated-item"),
     ],
 )
 def test_parse_label_schemes(line: str, number: str, scheme: str) -> None:
