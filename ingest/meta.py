@@ -625,7 +625,8 @@ def _tidy(name: str) -> str:
     return name
 
 
-def _tokens(name: str) -> set[str]:
+def tokens(name: str) -> set[str]:
+    """The words of a body name, lower case, without punctuation or filler words."""
     return set(re.sub(r"[^\w\s]", " ", name.lower()).split()) - {"the", "of", "and"}
 
 
@@ -726,7 +727,7 @@ def detect_body(
         m = BODY_NAME_RE.match(title)
         if m:
             found = _clean_name(m.group("name"))
-    if found and from_path and _tokens(found) < _tokens(from_path):
+    if found and from_path and tokens(found) < tokens(from_path):
         return from_path
     return found or from_path
 

@@ -23,6 +23,8 @@ HEADING_SPAN = 8
 PAGE_TOP_LINES = 4
 # Lines from the top of a page within which a minutes or agenda heading opens it.
 PAGE_HEADING_LINES = 2
+# Lines a report header ("From: ... / To: ... / Subject: ...") spans, names wrapping included.
+REPORT_HEADER_SPAN = 10
 # The fewest lines a paper can have; a closer boundary is noise.
 MIN_LINES = 3
 
@@ -46,7 +48,7 @@ def _is_date_line(text: str) -> bool:
 def _standalone_kind(text: str) -> DocKind | None:
     """The kind named by a line that is itself a heading ("Draft Minutes", "AGENDA"), else None."""
     for _, strength, kind in meta.kind_headings([text]):
-        if strength == 2 and len(text.split()) <= meta.SHORT_LINE_WORDS:
+        if strength >= 2 and len(text.split()) <= meta.SHORT_LINE_WORDS:
             return kind
     return None
 
@@ -68,7 +70,7 @@ def _report_header_at(lines: Sequence[Line], i: int) -> bool:
     # "To:" below "From:" is the same header, not a new one
     if any(meta.REPORT_FIELD_RE.match(ln.text) for ln in lines[max(0, i - 6) : i]):
         return False
-    return meta.is_report_header(lines[i : i + 6])
+    return meta.is_report_header(lines[i : i + REPORT_HEADER_SPAN])
 
 
 def _page_heading_at(lines: Sequence[Line], i: int) -> bool:
@@ -116,6 +118,10 @@ def boundaries(lines: Sequence[Line], fmt: str) -> list[int]:
             or _heading_block_at(lines, i)
             or (fmt == "pdf" and i in page_start and _page_heading_at(lines, i))
         ):
+            # a stamp such as "Agenda Item 7" above the header belongs to the new paper
+            top = max((p for p in page_start if p <= i), default=i)
+            if fmt == "pdf" and top > starts[-1] and all(len(ln.text.split()) <= 4 for ln in lines[top:i]):
+                i = top
             starts.append(i)
             label = None
     return starts
@@ -172,7 +178,10 @@ def split_documents(src: SourceFile) -> list[Document]:
     head = docs[0]
     pack_date = head.meeting_date if head.kind == DocKind.AGENDA else None
     for doc in docs[1:]:
-        if doc.body is None or (head.body and meta._tokens(doc.body) < meta._tokens(head.body)):
+        # an appendix names the organisations it is about, not the meeting it goes to
+        if head.body and (
+            doc.body is None or doc.kind == DocKind.APPENDIX or meta.tokens(doc.body) < meta.tokens(head.body)
+        ):
             doc.body = head.body
         if doc.meeting_date is None and pack_date and doc.kind in INHERIT_DATE_KINDS:
             doc.meeting_date, doc.date_source = pack_date, "pack"
