@@ -310,6 +310,7 @@ def _choose_heads(lines: list[Line], labels: list[Label | None], mode: str) -> l
     sub_x: float | None = None
     last_dotted: dict[int, tuple[int, ...]] = {}
     run: tuple[int, int, float | None] | None = None  # open list: last number, line index, x0
+    owed: set[int] = set()  # numbers skipped by a forward jump, which may still come
 
     def followed_by(i: int, n: int, x: float | None, within: int = 60) -> bool:
         """Whether a later line within ``within`` lines carries plain/agenda number ``n``."""
@@ -371,10 +372,17 @@ def _choose_heads(lines: list[Line], labels: list[Label | None], mode: str) -> l
                     continue
             is_next = top is None or n == top + 1
             jump = top is not None and top + 1 < n <= top + 1 + MAX_GAP
+            if top is not None and not deeper and in_column and n in owed and not lb.bullet:
+                # an item taken out of order ("item 12 was brought forward"): 10 and 11 follow it
+                heads.append(_Head(i, lb, None, 1))
+                owed.discard(n)
+                top_label = lb.number
+                continue
             if top is not None and not deeper and in_column and (is_next or jump):
                 if is_next or line.bold or followed_by(i, n + 1, x):
                     # a deeper list that happens to count on (Suffolk "6." under "5.") is not top
                     heads.append(_Head(i, lb, None, 1))
+                    owed.update(range(top + 1, n))
                     top, top_label = n, lb.number
                     top_x = x if top_x is None or x is None else min(top_x, x)
                     continue

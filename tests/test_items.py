@@ -111,6 +111,11 @@ Key aims are to:
     assert items[1].text.endswith("3. Work with partners.")
 
 
+def test_item_brought_forward_keeps_the_skipped_numbers() -> None:
+    text = "9. GDPR\nItem 12 was brought forward.\n12. PARISH PARTNERSHIP\n10. BUDGET\n11. TREES\n13. PLANNING"
+    assert [n for n, _ in _numbers(text)] == ["9", "12", "10", "11", "13"]
+
+
 def test_indented_list_counting_on_is_not_top_level() -> None:
     # Suffolk: "6. Evaluation Panel" (x=120) precedes "6. Updates from Board Committees" (x=84)
     lines = [Line("4. Minutes", 1, 84.0, bold=True), Line("5. Decisions", 1, 84.0, bold=True)]
