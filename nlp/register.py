@@ -124,12 +124,7 @@ def build_actions(documents: Sequence[Document]) -> list[ActionRecord]:
         last = rec.history[-1]
         rec.status = last.status
         latest = last_minutes.get(rec.body)
-        if (
-            rec.status == ActionStatus.OPEN
-            and last.meeting_date
-            and latest is not None
-            and latest > last.meeting_date
-        ):
+        if rec.status == ActionStatus.OPEN and last.meeting_date and latest is not None and latest > last.meeting_date:
             rec.disappeared_after = last.meeting_date
         out.append(rec)
     return out

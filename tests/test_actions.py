@@ -1,0 +1,145 @@
+"""Action points: IDs, table rows, inline markers, status words and the traps around them."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import corpus_file
+
+from ingest.reader import read_file
+from minutebook.model import ActionStatus
+from nlp.actions import canonical_action_id, find_actions, is_closed
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        pytest.param("Action point 02/01", "02/01", id="action-point"),
+        pytest.param("Feb 23.05", "Feb23.05", id="month-space"),
+        pytest.param("Sept21.01", "Sept21.01", id="sept"),
+        pytest.param("03.19.11 (1)", "03.19.11(1)", id="sub-number-space"),
+        pytest.param("11.18.07 d", "11.18.07d", id="suffix-letter"),
+    ],
+)
+def test_canonical_action_id(raw: str, canonical: str) -> None:
+    assert canonical_action_id(raw) == canonical
+
+
+@pytest.mark.parametrize(
+    ("update", "closed"),
+    [
+        pytest.param("Completed - see below", True, id="completed-see"),
+        pytest.param("Closed: This was shared with the CSP", True, id="closed-colon"),
+        pytest.param("Deeley not PC responsibility\nAction closed", True, id="action-closed"),
+        pytest.param("completed NO", True, id="completed-owner"),
+        pytest.param("No longer required", True, id="no-longer-required"),
+        pytest.param("On-going", False, id="ongoing"),
+        pytest.param("NO will write back (open or closed churchyard) to Clive", False, id="closed-adjective"),
+        pytest.param("NO to arrange a working party to remove the equipment", False, id="remove-verb"),
+        pytest.param("tests done on the water", False, id="done-on"),
+        pytest.param(
+            "NO/AS to organise a working party\nCF to ask NP if the last cut has been done.",
+            False,
+            id="one-of-two-subactions",
+        ),
+    ],
+)
+def test_is_closed(update: str, closed: bool) -> None:
+    assert is_closed(update) is closed
+
+
+SOULDERN_STYLE = """11.17.05 Clerks Report and Actions from previous meeting
+NO ACTION Update OWNER
+07.17.02 NO to chase Clerk to Blackthorne re borrowing Blackthorn's SID is broken CF
+SID and unavailable.
+09.17.07 CF to forward Notice regarding road closure to Completed CF
+David Carlisle and The Malins
+11.17.06 Data Protection
+The clerk will undergo training in January.
+05.18.10 Finance
+ACTION LIST SUMMARY
+NO ACTION OWNER
+11.17.07 NO to contact Phil Mander to see if he can carry out the repairs NO
+Nov21.01 NO to chase up Kev Keane regarding Rules of Engagement in NBW NO
+"""
+
+
+def test_souldern_style_table_rows() -> None:
+    got = [(a.id, a.status, a.owner) for a in find_actions(SOULDERN_STYLE) if a.rule == "table_row"]
+    assert got == [
+        ("07.17.02", ActionStatus.OPEN, "CF"),
+        ("09.17.07", ActionStatus.CLOSED, "CF"),
+        ("11.17.07", ActionStatus.OPEN, "NO"),
+        ("Nov21.01", ActionStatus.OPEN, "NO"),
+    ]
+
+
+def test_minute_numbers_are_not_actions_outside_a_table() -> None:
+    text = "05.18.10 Finance\nThe accounts were approved.\n11.17.06 Data Protection\n"
+    assert [a for a in find_actions(text) if a.id] == []
+
+
+def test_rows_parameter_uses_cells() -> None:
+    rows = [("NO", "ACTION", "OWNER", "Update"), ("Jan22.01", "AS will submit the application", "AS", "completed")]
+    text = "NO ACTION OWNER Update\nJan22.01 AS will submit the application AS completed"
+    (a,) = [a for a in find_actions(text, rows=rows) if a.id]
+    assert (a.id, a.description, a.owner, a.update, a.status) == (
+        "Jan22.01",
+        "AS will submit the application",
+        "AS",
+        "completed",
+        ActionStatus.CLOSED,
+    )
+    assert text[a.start : a.start + 8] == "Jan22.01"
+
+
+def test_tab_separated_table_and_inline_markers() -> None:
+    text = (
+        "4.2 The Chair asked Louise Walker to advise Rob Hill of the date. Action point 02/01\n\n"
+        "ACTION POINTS\n\nMONTH / NUMBER\tACTION POINT\tACTION\n"
+        "02/01\tLouise Walker to advise Rob Hill of the next CSP meeting date.\tClosed.\n"
+        "02/02\tLeigh Roberts to ask the County DASV Partnership\tClosed: The County responded\n"
+    )
+    got = [(a.rule, a.id, a.status.value) for a in find_actions(text) if a.id]
+    assert got == [
+        ("table_row", "02/01", "closed"),
+        ("table_row", "02/02", "closed"),
+        ("inline_marker", "02/01", "open"),
+    ]
+    inline = next(a for a in find_actions(text) if a.rule == "inline_marker")
+    assert inline.description == "The Chair asked Louise Walker to advise Rob Hill of the date."
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "owner"),
+    [
+        pytest.param("ACTION : CF to invite Ian Jones to next meeting", "action_line", "CF"),
+        pytest.param("The Clerk agreed to write to the highways team.", "agreed_to", "Clerk"),
+        pytest.param("A document control system to be formalised by October.\tAW", "owner_column", "AW"),
+    ],
+)
+def test_unnumbered_actions_have_no_id(text: str, rule: str, owner: str) -> None:
+    (a,) = list(find_actions(text))
+    assert (a.id, a.rule, a.owner) == ("", rule, owner)
+
+
+def test_slash_numbers_need_a_table_or_marker() -> None:
+    # a running minute number or a date fragment is not an action ID
+    assert [a for a in find_actions("205/18 Planning applications 02/01 were noted") if a.id] == []
+
+
+def test_seed_pack_actions(seed_pack) -> None:  # noqa: ANN001
+    found = [a for a in find_actions(seed_pack.read_text()) if a.id]
+    raised = {a.id for a in found if a.rule == "inline_marker"}
+    closed = {a.id for a in found if a.rule == "table_row" and a.status == ActionStatus.CLOSED}
+    assert raised == closed == {"02/01", "02/02", "02/03", "02/04", "02/05"}
+
+
+def test_souldern_real_minutes() -> None:
+    sf = read_file(corpus_file("souldern-parish-council/minutes/2022-03-31 SPC minutes.pdf"))
+    text = "\n".join(line.text for line in sf.lines)
+    status = {a.id: a.status.value for a in find_actions(text) if a.id}
+    assert status["Nov21.01"] == "closed"  # "Completed"
+    assert status["Nov21.04"] == "open"  # "(open or closed churchyard)" is no closure
+    assert status["Jan22.02"] == "closed"  # "Action closed" on the update's last line
+    assert status["03.22.05"] == "closed"
+    assert "05.18.10" not in status
