@@ -432,7 +432,7 @@ REPORT_FIELD_RE = re.compile(r"^\W*(?P<field>to|from|by|subject|report\s+(?:of|b
 # "To Cabinet – 30 January 2025" without a colon: only with a body after it, since "To Approve
 # the Minutes" is an agenda item.
 REPORT_TO_BARE_RE = re.compile(
-    r"^\W*(?P<field>to)\s+(?=(?:[A-Z][\w&-]*\s+){0,4}(?:Cabinet|Council|Board|Committee|Commission|Panel)\b)"
+    r"^\W*(?P<field>[Tt]o)\s+(?=(?:[A-Z][\w&-]*\s+){0,4}(?:Cabinet|Council|Board|Committee|Commission|Panel)\b)"
 )
 REPORT_HEADING_RE = re.compile(r"^\W*report\s+(?:of|by|from|to)\b|^\W*(?:cover(?:ing)?\s+)?report\s*$", re.I)
 
@@ -458,7 +458,7 @@ def report_header(lines: Sequence[Line], window: int = 14) -> dict[str, str]:
             fields.setdefault(key, line.text[m.end() :].strip())
     if "to" in fields and "from" not in fields:
         # "By Deputy Leader ..." without a colon, beside a "To Cabinet" line
-        by = next((ln for ln in top if re.match(r"^\W*(?:by|from)\s+[A-Z]", ln.text)), None)
+        by = next((ln for ln in top if re.match(r"^\W*(?i:by|from)\s+[A-Z]", ln.text)), None)
         if by:
             fields["from"] = by.text.split(None, 1)[1]
     return fields
@@ -591,7 +591,7 @@ MINUTES_OF_RE = re.compile(
 )
 # Words of a meeting description that are not part of a body's name.
 MEETING_WORDS_RE = re.compile(
-    r"\b(?:special|regular|annual|extraordinary|ordinary|joint|open|continued|adjourned|general|virtual|"
+    r"\b(?:special|regular|annual|extraordinary|ordinary|joint|continued|adjourned|general|virtual|"
     r"minut(?:es|s|e)|agenda|meeting|draft|the)\b",
     re.I,
 )
