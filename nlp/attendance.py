@@ -46,11 +46,12 @@ LABELS: list[tuple[str, str]] = [
     (r"in\s+attendance(?:\s+virtually)?", ATTENDING),
     (r"(?:members|councillors|commissioners|those|board\s+members)\s+present", PRESENT),
     (r"present(?:\s*\([^)]{0,30}\))?", PRESENT),
-    (r"attendees|attendance|roll\s+call", PRESENT),
+    (r"attendees|attendance|roll\s+call|attending(?:\s+(?:by|via|on)\s+\w+)?(?:\s*\([^)]{0,30}\))?", PRESENT),
     (r"board|members|board\s+members|committee\s+members", PRESENT),
     (r"invited|guests|observers", INVITED),
     (r"members\s+of\s+(?:the\s+)?public|public", PUBLIC),
-    (r"(?:accepted\s+)?apologies(?:\s+for\s+absence)?(?:\s+received)?|absent|not\s+present", APOLOGIES),
+    (r"(?:accepted\s+)?apologies(?:\s+for\s+absence)?(?:\s+received)?|(?:members\s+)?absent|not\s+present",
+     APOLOGIES),
     (r"(?:parish\s+|town\s+|city\s+)?clerk", CLERK),
 ]
 LABEL_KIND = [(re.compile(rf"^(?:{pat})$", re.I), kind) for pat, kind in LABELS]
@@ -64,7 +65,7 @@ LINE_LABEL_RE = re.compile(
     (?:(?:\d+[./])*\d+\.?[ \t]+)?        # an item number: 1. 07.17.01 224/18
     (?<!\[)                              # not a vote note such as "[Absent: Councilmember X]"
     (?P<label>{_ANY_LABEL})
-    (?P<end>[ \t]*(?::-?|[-–—]|$|(?=\t))   # followed by a colon, a dash, a tab or line end,
+    (?P<end>[ \t]*(?:[:;]-?|[-–—]|$|(?=\t))  # followed by a colon, a dash, a tab or line end,
        |(?=[ \t]+(?:Cllrs?|Councillors?|Mr|Mrs|Ms|Miss|Dr|Councilmembers?|Commissioners?)\.?\s))
                                          # or by a titled name ("Apologies for Absence Cllr. Ian Mack")
     """,
@@ -75,7 +76,7 @@ INLINE_LABEL_RE = re.compile(
     rf"""
     (?<![\w/\[])                         # a whole word, not "Councilmembers/Authority" or "[Absent:"
     (?P<label>{_ANY_LABEL})
-    (?P<end>[ \t]*(?::-?|[-–—](?=\s)))   # a colon or a spaced dash
+    (?P<end>[ \t]*(?:[:;]-?|[-–—](?=\s)))  # a colon (or "Present;") or a spaced dash
     """,
     re.I | re.X,
 )
@@ -105,6 +106,10 @@ CONVENED_RE = re.compile(
     """,
     re.X,
 )
+# A minute number inside a run-on paragraph ("... BCKLWN 01/20 Emergency Evacuation") ends a list.
+MINUTE_NUMBER_RE = re.compile(r"(?<=\s)\d{1,4}/\d{2}(?:\.\d+)?\s+(?=[A-Z])")
+# After a full stop, a title starts another listed person rather than a new sentence.
+LIST_GOES_ON_RE = re.compile(r"\s+(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr)\b\.?\s+[A-Z][\w.]*(?:\s+[A-Z][\w-]+)?\s*(?:\(|,|$)")
 # An item number at the start of a line ends a section.
 ITEM_LINE_RE = re.compile(r"^\s*(?:[-•]\s*)?(?:\d+(?:[./]\d+)*\.?|\(?[a-z]\)|[ivx]+\))(?:\s|$)", re.I)
 # "No apologies", "None", "Absent: None".
@@ -112,10 +117,10 @@ NONE_RE = re.compile(r"^\W*(?:none|nil|no\s+apologies|no\s+one)\b", re.I)
 
 # Titles and honorifics dropped from names; plural ones introduce a list of surnames.
 TITLE_WORDS = {
-    "cllr", "cllrs", "councillor", "councillors", "councilmember", "councilmembers", "councilman",
+    "cllr", "cllrs", "clr", "councillor", "councillors", "councilmember", "councilmembers", "councilman",
     "councilwoman", "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "rev",
     "revd", "lord", "lady", "mayor", "commissioner", "commissioners", "member", "members",
-    "supervisor", "supervisors", "trustee", "trustees", "alderman",
+    "supervisor", "supervisors", "trustee", "trustees", "alderman", "major", "colonel", "col", "lt",
 }
 HONOURS = {"obe", "mbe", "cbe", "jp", "mp", "dl", "qc", "kc", "frs", "phd", "msc", "ba", "bsc", "ma"}
 # Role words: before a name they are a role prefix ("City Clerk Lara Weisiger"), after it a role.
@@ -172,7 +177,7 @@ STOP_WORDS = {
     "place", "title", "vacancy", "vacancies", "agreed", "resolved", "matters", "arising", "other",
     "others", "councils", "members", "chair", "clerk", "monday", "tuesday", "wednesday", "thursday",
     "friday", "saturday", "sunday", "january", "february", "march", "july", "september", "october",
-    "november", "december", "welsh", "english", "chairs",
+    "november", "december", "welsh", "english", "chairs", "person", "link", "links", "responsible",
 }
 # One token of a person's name: an initial ("R", "R."), a capitalised word with inner capitals or
 # hyphens ("McNeill", "Kerford-Byrnes", "O'Brien"), or a lower-case particle word ("deHaan").
@@ -309,7 +314,7 @@ def _labels_in_line(line: str) -> list[tuple[str, int, int]]:
             if kind is None or any(s <= m.start("label") < e for _, s, e in found.values()):
                 continue
             if regex is INLINE_LABEL_RE and kind == PRESENT and m.group("label").lower() in (
-                "board", "members", "attendance"
+                "board", "members"
             ):
                 continue  # "Board:" or "Members:" inside prose is not an attendance list
             if kind == CLERK and not m.group("end").strip():
@@ -352,11 +357,27 @@ def _inline_block(first: str, lines: list[str], start: int) -> str:
         line = lines[i]
         if not line.strip() or ITEM_LINE_RE.match(line) or _table_header(line):
             break
-        if _labels_in_line(line) or _is_heading(line):
+        if _labels_in_line(line) or _is_heading(line) or not _continues_list(line, " ".join(parts)):
             break
         parts.append(line)
         i += 1
     return _cut_sentence(" ".join(parts))
+
+
+def _continues_list(line: str, so_far: str = "") -> bool:
+    """False for a line that starts prose ("The Chairman welcomed ...") or a heading ("Link:")."""
+    if so_far.count("(") > so_far.count(")"):
+        return True  # inside a bracketed role wrapped over lines: "(Head of\nIT)"
+    first = re.match(r"\s*([\w’']+)", line)
+    word = first.group(1) if first else ""
+    if word.lower() in SENTENCE_STARTERS and word[:1].isupper() and not word.isupper():
+        return False
+    return not line.rstrip().endswith(":")
+
+
+# Words that start a sentence of prose after an attendance list.
+SENTENCE_STARTERS = {"the", "there", "this", "these", "it", "we", "he", "she", "they", "following",
+                     "minutes", "meeting", "welcome", "agenda", "members", "all"}
 
 
 def _column_table(lines: list[str], start: int, kinds: list[str]) -> Iterator[Section]:
@@ -417,11 +438,17 @@ def _sentence_end(text: str) -> int | None:
         word = before.group(1) if before else ""
         if re.fullmatch(r"[A-Za-z]{1,2}|cllrs?|mrs?|ms|dr|st|rev|revd|no|hon|prof|cttee", word, re.I):
             continue
+        if LIST_GOES_ON_RE.match(text, m.end()):
+            continue  # "Cllr H Hogan. Mrs N Cooper (Clerk)": the list goes on after the stop
         return m.start()
     return None
 
 
 def _cut_sentence(text: str) -> str:
+    """Text up to its first sentence end or run-on minute number ("... BCKLWN 01/20 Emergency")."""
+    minute = MINUTE_NUMBER_RE.search(text)
+    if minute:
+        text = text[: minute.start()]
     end = _sentence_end(text)
     return text if end is None else text[:end]
 
@@ -435,7 +462,7 @@ def _apology_sentences(text: str) -> Iterator[str]:
         for line in lines[1:]:
             if _ends_sentence(body) or not line.strip() or ITEM_LINE_RE.match(line):
                 break
-            if _labels_in_line(line) or _is_heading(line):
+            if _labels_in_line(line) or _is_heading(line) or not _continues_list(line, body):
                 break
             body += " " + line
         yield _cut_sentence(body)
@@ -466,6 +493,8 @@ def _name_runs(text: str) -> list[list[str]]:
         if len(tok) > 2 and tok.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+", tok):
             tok = tok.rstrip(".")  # "Bell." at a sentence end, but keep the initials "R."
         low = tok.lower().strip(".")
+        if re.search(r"['’]s$", tok):
+            low = "the"  # "Council’s": a possessive is never part of a listed name
         if NAME_TOKEN_RE.fullmatch(tok) and (len(low) == 1 or low not in STOP_WORDS | ORG_WORDS):
             current.append(tok)
         else:
@@ -525,7 +554,7 @@ def _entries(section: Section) -> Iterator[Entry]:
             cells = [c.strip() for c in line.split("\t") if c.strip(" -–—\t")]
             if not cells:
                 continue
-            people = list(_parse_parts(cells[0], section))
+            people = list(_parse_parts(cells[0], section, one_per_line=True))
             if people and len(cells) > 1:
                 people[-1].orgs.append(_clean_org(" ".join(cells[1:])))
             yield from people
@@ -533,7 +562,8 @@ def _entries(section: Section) -> Iterator[Entry]:
         yield from _parse_parts(re.sub(r"\s*\n\s*", " ", text), section)
 
 
-def _parse_parts(text: str, section: Section) -> Iterator[Entry]:
+def _parse_parts(text: str, section: Section, one_per_line: bool = False) -> Iterator[Entry]:
+    """People in a run of text; with ``one_per_line`` a second untitled name is a role or firm."""
     # "B Cllr" / "C Cllr" are borough and county councillors in Norfolk minutes
     text = re.sub(r"\bB\.?\s+Cllr\b", "Borough Cllr", text)
     text = re.sub(r"\bC\.?\s+Cllr\b", "County Cllr", text)
@@ -544,8 +574,8 @@ def _parse_parts(text: str, section: Section) -> Iterator[Entry]:
     pieces = [p for p in SPLIT_RE.split(masked) if p]
     semicolons = ";" in masked
     entries: list[Entry] = []
-    group_title = False  # "Councilmembers deHaan, Johnson, Tam": surnames alone are names
-    after_dash = after_and = last_was_org = False
+    group_title = False  # "Councilmember Bonta, deHaan, Johnson": surnames alone are names
+    after_dash = after_and = last_was_org = last_was_role = False
     for piece in pieces:
         sep = piece.strip(" ")
         if not sep.strip():
@@ -556,6 +586,7 @@ def _parse_parts(text: str, section: Section) -> Iterator[Entry]:
         if marker:
             if entries:
                 _attach_bracket(entries[-1], groups[int(marker.group(1))])
+            last_was_role = False
             continue
         if sep in {";", ",", ":", "&", "and"} or re.fullmatch(r"[-–—]+", sep):
             after_dash = bool(re.fullmatch(r"[-–—]+", sep))
@@ -564,44 +595,84 @@ def _parse_parts(text: str, section: Section) -> Iterator[Entry]:
         for n, chunk in enumerate(piece.split("\x01")):
             chunk = chunk.strip()
             if n:
-                after_dash = after_and = False
+                after_dash = after_and = last_was_role = False
             if not chunk:
                 continue
             entry, kind = _parse_chunk(chunk, group_title)
+            prev = entries[-1] if entries else None
             if kind == "title-only":
-                if chunk.lower().rstrip(".").endswith("s"):
+                if prev and PLACE_ROLE_RE.search(chunk):
+                    # "Cllr Martin Storey Norfolk County Councillor": a role after the name
+                    _take_place(prev, chunk)
+                    last_was_role = True
+                elif chunk.lower().rstrip(".").endswith("s"):
                     group_title = True
                 continue
-            if kind == "role" or (kind in ("name", "single") and after_dash and entries and not entry.titled):
-                if entries:
-                    entries[-1].roles.append(_clean_role(chunk))
+            mostly_titled = bool(entries) and sum(e.titled for e in entries) * 2 >= len(entries)
+            untitled_name = kind in ("name", "single") and not entry.titled
+            if kind == "role" or (untitled_name and after_dash and prev):
+                if prev and kind == "role" and PLACE_ROLE_RE.search(chunk):
+                    _take_place(prev, chunk)
+                elif prev:
+                    prev.roles.append(_clean_role(chunk))
                 after_dash = last_was_org = False
+                last_was_role = True
                 continue
-            if kind == "org" or (after_and and last_was_org and not entry.titled):
-                if entries:
-                    entries[-1].orgs.append(_clean_org(chunk))
+            if (
+                kind == "org"
+                or (after_and and (last_was_org or last_was_role) and not entry.titled)
+                or (untitled_name and prev and last_was_role and mostly_titled)
+                or (untitled_name and prev and one_per_line and not after_and)
+                or (untitled_name and prev and semicolons and prev.prefix)
+            ):
+                # "Cllr Colin Sampson, Borough Council of Kings Lynn and West Norfolk",
+                # "Special Counsel Kristen Rogers, Olson Remcho;": the body or firm, not a person
+                if prev:
+                    prev.orgs.append(_clean_org(chunk))
                 last_was_org = True
-                after_dash = False
+                after_dash = last_was_role = False
                 continue
             if kind not in ("name", "single"):
-                after_dash = False
-                continue
-            if semicolons and entries and entries[-1].prefix and not entry.titled:
-                # "Special Counsel Kristen Rogers, Olson Remcho;" - the firm, not a person
-                entries[-1].orgs.append(_clean_org(chunk))
+                after_dash = last_was_role = False
                 continue
             if not entries and entry.titled and kind == "name":
-                # "Councilmember Bonta, deHaan, Johnson": the title covers the surnames after it
-                group_title = True
-            if after_and and entries and _shares_surname(entries[-1], entry):
-                entries[-1].name = f"{entries[-1].name} {entry.name.split()[-1]}"
-                entries[-1].tentative = False
-            entries.append(entry)
-            last_was_org = after_dash = False
+                group_title = True  # the title covers the surnames after it
+            if after_and and prev and _shares_surname(prev, entry):
+                prev.name = f"{prev.name} {entry.name.split()[-1]}"
+                prev.tentative = False
+            entries.extend(_split_pair(entry))
+            after_dash = False
+            last_was_org = bool(entry.orgs)
+            last_was_role = bool(entry.roles)
         after_and = False
     for entry in entries:
         if entry.name and (not entry.tentative or entry.roles):
             yield entry
+
+
+# A councillor of a named place: "Norfolk County Councillor".
+PLACE_ROLE_RE = re.compile(r"\b(?:county|borough|district|parish|town)\s+(?:councillor|cllr)\b", re.I)
+
+
+def _split_pair(entry: Entry) -> list[Entry]:
+    """"Gail Reeve Helen Richardson": four full words with no separator are two people."""
+    tokens = entry.name.split()
+    if len(tokens) != 4 or any(len(t.strip(".")) == 1 for t in tokens):
+        return [entry]
+    # the roles printed after the pair belong to the second person
+    second = Entry(" ".join(tokens[2:]), roles=entry.roles, orgs=entry.orgs)
+    entry.name = " ".join(tokens[:2])
+    entry.roles, entry.orgs = [], []
+    return [entry, second]
+
+
+def _take_place(entry: Entry, role: str) -> None:
+    """Attach a trailing role; a place name run into the person's name moves to it."""
+    tokens = entry.name.split()
+    if len(tokens) >= 3 and len(tokens[-1]) > 1:
+        role = f"{tokens[-1]} {role}"
+        entry.name = " ".join(tokens[:-1])
+    entry.roles.append(_clean_role(role))
 
 
 # Role words that introduce a person in a run-on list without commas:
@@ -616,20 +687,32 @@ ROLE_PREFIX_RE = re.compile(
 
 
 def _split_titles(text: str) -> str:
-    """Mark a break (``\\x01``) before each title chain so "Sarah Thorpe Cllr Brian Long" splits."""
+    """Mark a break (``\x01``) before each title chain so "Sarah Thorpe Cllr Brian Long" splits.
+
+    Titles and role words in a row form one chain ("Vice Chairman Mrs J Taylor"); a title after a
+    name, or after a role printed behind a name ("Sue Lintern Chair Cllr Daphne ..."), starts one.
+    """
     text = ROLE_PREFIX_RE.sub("\x01", text)
-    tokens = re.split(r"(\s+)", text)
+    tokens = re.split(r"(\s+|,|;|&)", text)
     out: list[str] = []
-    prev_titleish = True  # no break before the first word
+    in_prefix = True  # at the start of an entry: titles and roles here introduce the next name
     for tok in tokens:
-        if not tok.strip():
+        if not tok.strip() or tok in {",", ";", "&"}:
+            if tok in {",", ";", "&"}:
+                in_prefix = True
+            out.append(tok)
+            continue
+        if tok.startswith("\x01") or tok.lower() == "and" or re.fullmatch(r"[-–—]+", tok):
+            in_prefix = True
             out.append(tok)
             continue
         word = tok.lower().strip(".,\x01")
         is_title = word in TITLE_WORDS or _is_title_chain(word)
-        if is_title and not prev_titleish and not tok.startswith("\x01"):
+        if is_title and not in_prefix:
             out.append("\x01")
-        prev_titleish = is_title or word in ROLE_WORDS or bool(re.fullmatch(r"[a-z]", word))
+            in_prefix = True
+        if not (is_title or word in ROLE_WORDS or re.fullmatch(r"[a-z]", word)):
+            in_prefix = False
         out.append(tok)
     return "".join(out)
 
@@ -675,6 +758,9 @@ def _parse_chunk(chunk: str, group_title: bool) -> tuple[Entry, str]:
         first = first[:-1]  # "M Storey Norfolk County Council": Norfolk belongs to the council
     if not titles and any(t.lower() in ROLE_WORDS - TITLE_WORDS for t in first[1:]):
         return Entry(""), "role"  # "Transportation Coordinator", "Public Works Director"
+    trailing_role: list[str] = []
+    while len(first) > 2 and first[-1].lower() in ROLE_WORDS - TITLE_WORDS:
+        trailing_role.insert(0, first.pop())  # "Chris Philpott Footpath Warden"
     name_tokens = [t for t in first if t.lower().strip(".") not in HONOURS]
     if not name_tokens or len(name_tokens) > 4:
         return Entry(""), "junk"
@@ -688,6 +774,8 @@ def _parse_chunk(chunk: str, group_title: bool) -> tuple[Entry, str]:
         prefix=" ".join(w for w, lw in zip(prefix_words, lower, strict=False) if lw not in HONORIFICS),
     )
     entry.prefix = entry.prefix.strip(" .")
+    if trailing_role:
+        entry.roles.append(" ".join(trailing_role))
     if trailing:
         trail = " ".join(trailing)
         if any(w.lower().strip(".,") in ORG_WORDS for w in trailing):
@@ -702,7 +790,7 @@ def _parse_chunk(chunk: str, group_title: bool) -> tuple[Entry, str]:
 
 # Honorifics carry no role: "Mr", "Cllr" are dropped; "Vice Chairman", "Mayor" are kept as roles.
 HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "rev", "revd",
-              "lord", "lady", "cllr", "cllrs", "councillor", "councillors"}
+              "lord", "lady", "cllr", "cllrs", "clr", "councillor", "councillors"}
 
 
 def _attach_bracket(entry: Entry, content: str) -> None:
