@@ -81,8 +81,9 @@ def read_markdown(path: Path, data: bytes) -> SourceFile:
         if isinstance(parsed, dict):
             front = {str(k): str(v) for k, v in parsed.items() if not isinstance(v, (list, dict))}
         text = text[m.end():]
-    if not text.strip():
-        raise UnreadableDocument("empty file: no text after the front matter" if m else "empty file: no text")
+    if not text.strip() and not front:
+        raise UnreadableDocument("empty file: no text")
+    # Front matter alone (a meeting notice: date and place) is still a document.
     return _source(path, data, "md", markdown_to_text(text), front)
 
 

@@ -90,10 +90,14 @@ def _base_date(doc: Document) -> date | None:
         return None
 
 
-def extract_item(item: Item, base: date | None) -> None:
-    """Fill an item's dates, actions and decisions, with pages mapped from character offsets."""
+def extract_item(item: Item, base: date | None, cells: dict[str, tuple[str, ...]]) -> None:
+    """Fill an item's dates, actions and decisions, with pages mapped from character offsets.
+
+    ``cells`` maps a table row's text to its cells, so action tables are read cell by cell.
+    """
     item.dates = [replace(m, page=item.page_at(m.start)) for m in find_dates(item.text, base)]
-    item.actions = [replace(a, page=item.page_at(a.start)) for a in find_actions(item.text)]
+    rows = [cells.get(t, (t,)) for t in item.text.split("\n")]
+    item.actions = [replace(a, page=item.page_at(a.start)) for a in find_actions(item.text, rows)]
     item.decisions = [replace(d, page=item.page_at(d.start)) for d in find_decisions(item.text)]
 
 
@@ -105,8 +109,9 @@ def process_document(doc: Document, extractor: EntityExtractor | None) -> Docume
     doc.preamble = "\n".join(line.text for line in preamble)
     doc.items = items
     base = _base_date(doc)
+    cells = {line.text: line.cells for line in doc.lines if line.cells}
     for item in items:
-        extract_item(item, base)
+        extract_item(item, base, cells)
     if extractor is not None and items:
         for item, (people, orgs) in zip(items, extractor.extract([it.text for it in items]), strict=True):
             item.people = [replace(m, page=item.page_at(m.start)) for m in people]

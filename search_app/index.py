@@ -59,6 +59,50 @@ FIELD_ALIASES = {"org": "org", "organisation": "org", "organization": "org", "pe
                  "people": "person", "action": "action", "kind": "kind", "body": "body", "number": "number",
                  "title": "title", "text": "content", "year": "year", "outcome": "outcome"}
 MAX_QUERY_CHARS = 500
+SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.txt"
+
+
+def load_synonyms(*paths: Path) -> dict[str, list[str]]:
+    """Each form (lower case) -> every form of its group, from comma-separated lines."""
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            forms = [f.strip().lower() for f in line.split(",") if f.strip()]
+            for f in forms:
+                merged = groups.get(f, [])
+                groups[f] = list(dict.fromkeys([*merged, *forms]))
+    return groups
+
+
+def expand_synonyms(query: str, synonyms: dict[str, list[str]]) -> str:
+    """Replace each synonym form in the free-text part of a query by an OR of its group.
+
+    Quoted phrases, field filters and operators are left alone; longest forms win.
+    """
+    if not synonyms:
+        return query
+    forms = sorted(synonyms, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w:\-])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w\-])", re.I)
+    out, pos = [], 0
+    # skip quoted phrases and field:value tokens
+    for m in re.finditer(r'"[^"]*"|\b\w+:(?:"[^"]*"|\S+)|\[[^\]]*\]', query):
+        out.append(_expand_plain(query[pos:m.start()], pattern, synonyms))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_expand_plain(query[pos:], pattern, synonyms))
+    return "".join(out)
+
+
+def _expand_plain(text: str, pattern: re.Pattern[str], synonyms: dict[str, list[str]]) -> str:
+    def sub(m: re.Match[str]) -> str:
+        group = synonyms[m.group(1).lower()]
+        alts = [f'"{g}"' if re.search(r"[\s\-]", g) else g for g in group]
+        return "(" + " OR ".join(alts) + ")"
+
+    return pattern.sub(sub, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +184,11 @@ class _MarkFormatter(highlight.HtmlFormatter):
 class SearchIndex:
     """A whoosh index of items on disk under ``data_dir/whoosh``."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, synonyms: dict[str, list[str]] | None = None) -> None:
         self.dir = Path(data_dir) / INDEX_DIRNAME
         self._ix: index.Index | None = None
+        self.synonyms = synonyms if synonyms is not None else load_synonyms(
+            SYNONYMS_FILE, Path(data_dir) / "synonyms.txt")
 
     # -- lifecycle -------------------------------------------------------------------------
     def exists(self) -> bool:
@@ -239,7 +285,7 @@ class SearchIndex:
         parser = qparser.MultifieldParser(["title", "content"], ix.schema, group=qparser.OrGroup.factory(0.9))
         parser.remove_plugin_class(qparser.WildcardPlugin)
         parser.add_plugin(qparser.PrefixPlugin())
-        text = _rewrite_query(query)
+        text = expand_synonyms(_rewrite_query(query), self.synonyms)
         q = _exclusions_apply(parser.parse(text)) if text.strip() else Every()
         filter_q = None
         if filters:

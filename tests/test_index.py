@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from search_app.index import IndexedItem, QueryError, SearchIndex, _rewrite_query
+from search_app.index import IndexedItem, QueryError, SearchIndex, _rewrite_query, expand_synonyms
 
 
 def _item(n: int, text: str, **kw: object) -> IndexedItem:
@@ -81,3 +81,25 @@ def test_date_rewrites() -> None:
     assert _rewrite_query("date:2019..2021") == "date:[20190101 TO 20211231]"
     assert _rewrite_query("date:2020-02..") == "date:[20200201 TO 99991231]"
     assert _rewrite_query("org:OPCC") == "org:opcc"
+
+
+def test_synonyms_find_other_forms(tmp_path: Path) -> None:
+    ix = SearchIndex(tmp_path)
+    ix.rebuild([_item(1, "Anti-social behaviour. Reports of anti-social behaviour near the shops."),
+                _item(2, "Speed limit. The 20mph speed limit consultation.")], generation=1)
+    assert [h.item_id for h in ix.search("ASB").hits] == ["doc1.0"]
+    assert [h.item_id for h in ix.search("antisocial").hits] == ["doc1.0"]
+    assert ix.search("20mph").hits[0].item_id == "doc2.0"
+
+
+def test_user_synonyms_extend_the_list(tmp_path: Path) -> None:
+    (tmp_path / "synonyms.txt").write_text("bus shelter, shelter\nvh, village hall\n")
+    ix = SearchIndex(tmp_path)
+    ix.rebuild([_item(4, "Village hall roof. Quotes for the village hall roof.")], generation=1)
+    assert ix.search("VH").total == 1
+
+
+def test_expand_synonyms_leaves_phrases_and_fields_alone() -> None:
+    syn = {"asb": ["asb", "anti-social behaviour"], "anti-social behaviour": ["asb", "anti-social behaviour"]}
+    assert expand_synonyms('"asb" kind:asb', syn) == '"asb" kind:asb'
+    assert expand_synonyms("asb report", syn) == '(asb OR "anti-social behaviour") report'
