@@ -63,7 +63,6 @@ LINE_LABEL_RE = re.compile(
     (?:^|(?<=\t))                        # line or cell start
     [ \t]*(?:[-•*][ \t]*)?               # a bullet
     (?:(?:\d+[./])*\d+\.?[ \t]+)?        # an item number: 1. 07.17.01 224/18
-    (?<!\[)                              # not a vote note such as "[Absent: Councilmember X]"
     (?P<label>{_ANY_LABEL})
     (?P<end>[ \t]*(?:[:;]-?|[-–—]|$|(?=\t))  # followed by a colon, a dash, a tab or line end,
        |(?=[ \t]+(?:Cllrs?|Councillors?|Mr|Mrs|Ms|Miss|Dr|Councilmembers?|Commissioners?)\.?\s))
@@ -74,7 +73,7 @@ LINE_LABEL_RE = re.compile(
 # A label inside a run-on paragraph needs a colon or dash after it ("(AJ) Present: Vicky Bright").
 INLINE_LABEL_RE = re.compile(
     rf"""
-    (?<![\w/\[])                         # a whole word, not "Councilmembers/Authority" or "[Absent:"
+    (?<![\w/])                           # a whole word, not "Councilmembers/Authority"
     (?P<label>{_ANY_LABEL})
     (?P<end>[ \t]*(?:[:;]-?|[-–—](?=\s)))  # a colon (or "Present;") or a spaced dash
     """,
@@ -85,7 +84,7 @@ APOLOGY_SENTENCE_RE = re.compile(
     r"""
     \bapolog(?:ies|y)\b                  # the word itself ...
     [^.\n]{0,60}?                        # ... a short stretch of the same sentence ...
-    \b(?:received|accepted|noted|given|tendered|apologies)\b[^.\n]{0,20}?
+    (?:\b(?:received|accepted|noted|given|tendered)\b[^.\n]{0,20}?)?
     \bfrom\b\s*:?                        # ... ending in "from"
     """,
     re.I | re.X,
@@ -109,7 +108,9 @@ CONVENED_RE = re.compile(
 # A minute number inside a run-on paragraph ("... BCKLWN 01/20 Emergency Evacuation") ends a list.
 MINUTE_NUMBER_RE = re.compile(r"(?<=\s)\d{1,4}/\d{2}(?:\.\d+)?\s+(?=[A-Z])")
 # After a full stop, a title starts another listed person rather than a new sentence.
-LIST_GOES_ON_RE = re.compile(r"\s+(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr)\b\.?\s+[A-Z][\w.]*(?:\s+[A-Z][\w-]+)?\s*(?:\(|,|$)")
+LIST_GOES_ON_RE = re.compile(
+    r"\s+(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr)\b\.?\s+[A-Z][\w.]*(?:\s+[A-Z][\w-]+)?\s*(?:\(|,|$)"
+)
 # An item number at the start of a line ends a section.
 ITEM_LINE_RE = re.compile(r"^\s*(?:[-•]\s*)?(?:\d+(?:[./]\d+)*\.?|\(?[a-z]\)|[ivx]+\))(?:\s|$)", re.I)
 # "No apologies", "None", "Absent: None".
@@ -136,6 +137,10 @@ ROLE_WORDS = {
     "honorary", "general", "corporate", "legal", "finance", "financial", "democratic", "services",
     "committee", "cabinet", "portfolio", "holder", "programme", "project", "team", "support",
 } | TITLE_WORDS
+# Role words that end a role printed before a name ("City Clerk Lara Weisiger").
+OFFICER_WORDS = {"clerk", "officer", "manager", "director", "executive", "administrator", "accountant",
+                 "counsel", "analyst", "engineer", "coordinator", "attorney", "captain", "planner",
+                 "solicitor", "secretary", "treasurer", "inspector", "superintendent", "sergeant"}
 # A role that makes someone staff of the body.
 OFFICER_RE = re.compile(
     r"""\b(?:clerk|officer|manager|director|head\s+of|chief|executive|administrator|accountant
@@ -173,7 +178,7 @@ STOP_WORDS = {
     "attendees", "attendance", "invited", "note", "roll", "call", "via", "zoom", "teleconference",
     "all", "no", "there", "these", "this", "it", "were", "was", "received", "from", "accepted",
     "section", "apologies:", "in", "of", "for", "to", "a", "an", "with", "at", "on", "by", "as",
-    "declarations", "declaration", "interest", "interests", "unrestricted", "page", "date", "time",
+    "declarations", "declaration", "interest", "interests", "unrestricted", "date", "time",
     "place", "title", "vacancy", "vacancies", "agreed", "resolved", "matters", "arising", "other",
     "others", "councils", "members", "chair", "clerk", "monday", "tuesday", "wednesday", "thursday",
     "friday", "saturday", "sunday", "january", "february", "march", "july", "september", "october",
@@ -190,6 +195,8 @@ NAME_TOKEN_RE = re.compile(
     """,
     re.X,
 )
+# Bracketed acronyms that are roles, not someone's initials.
+ROLE_ACRONYMS = {"RFO", "CEO", "CFO", "COO", "HR", "IT", "PA", "MP", "MEP", "OBE", "MBE", "CBE"}
 # Initials printed after a name: "(AS)", "(AWa)".
 ALIAS_RE = re.compile(r"^[A-Z][A-Za-z]{0,2}[A-Z]?$")
 # A count after a roll call ("– 5") or junk such as "15".
@@ -251,7 +258,23 @@ def find_attendance(text: str) -> Attendance:
             seen_present = True
     for segment in _apology_sentences(text):
         cats[APOLOGIES].extend(_entries(Section(APOLOGIES, segment, vertical=False)))
+    if not any(cats.values()):
+        # no attendance block at all: the initials recorded speaking are the members present
+        cats[PRESENT] = [Entry(initials) for initials in _speakers(text)]
     return _assemble(cats, _convener(text))
+
+
+# "MW said", "AWa suggested": initials as the subject of a reporting verb.
+SPEAKER_RE = re.compile(
+    r"""(?<![\w.])(?P<who>[A-Z]{2,3}|[A-Z]{2}[a-z])   # initials, with a third letter for a clash
+    \s+(?:said|asked|suggested|welcomed|explained|stated|noted|added|confirmed|reported|thanked
+    |discussed|proposed|queried|highlighted|felt|advised|agreed|raised|commented)\b""",
+    re.X,
+)
+
+
+def _speakers(text: str) -> list[str]:
+    return list(dict.fromkeys(m.group("who") for m in SPEAKER_RE.finditer(text)))
 
 
 # --- sections -------------------------------------------------------------------------------
@@ -311,6 +334,8 @@ def _labels_in_line(line: str) -> list[tuple[str, int, int]]:
     for regex in (LINE_LABEL_RE, INLINE_LABEL_RE):
         for m in regex.finditer(line):
             kind = _label_kind(m.group("label"))
+            if kind == APOLOGIES and line[: m.start("label")].rstrip().endswith("["):
+                continue  # a vote note such as "[Absent: Councilmember Johnson – 1.]"
             if kind is None or any(s <= m.start("label") < e for _, s, e in found.values()):
                 continue
             if regex is INLINE_LABEL_RE and kind == PRESENT and m.group("label").lower() in (
@@ -354,6 +379,9 @@ def _inline_block(first: str, lines: list[str], start: int) -> str:
     parts = [first]
     i = start
     while not _ends_sentence(" ".join(parts)) and i < len(lines) and i < start + 12:
+        so_far = " ".join(parts)
+        if so_far.count("]") > so_far.count("["):
+            break  # "[Staff present: ... Alan Cohen]": the bracket around the list closed
         line = lines[i]
         if not line.strip() or ITEM_LINE_RE.match(line) or _table_header(line):
             break
@@ -387,30 +415,38 @@ def _column_table(lines: list[str], start: int, kinds: list[str]) -> Iterator[Se
     cell with initials in brackets stays in the first column when that column's names carry
     them, and the remaining cells fill the columns from the right.
     """
-    columns: list[list[str]] = [[] for _ in kinds]
+    kinds = list(kinds)
+    columns: list[list[tuple[str, str]]] = [[] for _ in kinds]  # (kind, cell) per column
     i = start
     while i < len(lines):
         line = lines[i]
         if not line.strip():
             i += 1
             continue
-        if ITEM_LINE_RE.match(line) or _labels_in_line(line) or not _looks_like_list_line(line):
-            break
         cells = [c.strip() for c in line.split("\t") if c.strip()]
+        sub = [_label_kind(c) for c in cells]
+        if ITEM_LINE_RE.match(line) or not any(k is None for k in sub):
+            break
+        if not _looks_like_list_line(line) and not any(sub):
+            break
         if len(cells) >= len(kinds):
-            for k, cell in enumerate(cells[: len(kinds)]):
-                columns[k].append(cell)
+            slots = list(range(len(kinds)))
         else:
-            first_has_alias = bool(re.search(r"\([A-Z]{2,3}\)", cells[0]))
-            col0_aliases = any(re.search(r"\([A-Z]{2,3}\)", c) for c in columns[0])
-            if first_has_alias or not col0_aliases and not columns[0]:
-                columns[0].append(cells[0])
-                cells = cells[1:]
-            for k, cell in zip(range(len(kinds) - len(cells), len(kinds)), cells, strict=True):
-                columns[k].append(cell)
+            alias = re.compile(r"\([A-Z]{2,3}\)")
+            col0_alias = any(alias.search(c) for _, c in columns[0]) if columns[0] else None
+            first_col0 = col0_alias is None or bool(alias.search(cells[0])) == col0_alias
+            rest = len(cells) - 1 if first_col0 else len(cells)
+            slots = ([0] if first_col0 else []) + list(range(len(kinds) - rest, len(kinds)))
+        for k, cell in zip(slots, cells, strict=False):
+            sub_kind = _label_kind(cell)
+            if sub_kind:
+                kinds[k] = sub_kind  # "Apologies:" heading the rest of this column
+            else:
+                columns[k].append((kinds[k], cell))
         i += 1
-    for kind, cells in zip(kinds, columns, strict=True):
-        yield Section(kind, "\n".join(cells), vertical=True)
+    for col in columns:
+        for kind in dict.fromkeys(k for k, _ in col):
+            yield Section(kind, "\n".join(c for k, c in col if k == kind), vertical=True)
     return i
 
 
@@ -527,6 +563,8 @@ def _mask_brackets(text: str) -> tuple[str, list[str]]:
                 out.append(f" \x00{len(groups) - 1}\x00 ")
         elif depth:
             buf.append(ch)
+        elif ch in ")]":
+            out.append(" ")  # a stray closing bracket ("... Andrew Thomas]")
         else:
             out.append(ch)
     if buf:
@@ -571,8 +609,12 @@ def _parse_parts(text: str, section: Section, one_per_line: bool = False) -> Ite
     text = re.sub(r"(\d)\s*[-–—]\s*(\d)", r"\1-\2", text)
     masked, groups = _mask_brackets(text)
     masked = _split_titles(masked)
-    pieces = [p for p in SPLIT_RE.split(masked) if p]
     semicolons = ";" in masked
+    pieces = [p for p in SPLIT_RE.split(masked) if p]
+    if semicolons:
+        # "Interim Base Reuse and Economic Development Director Andrew Thomas;": in a list
+        # separated by semicolons, "and" sits inside a role
+        pieces = _rejoin_and(pieces)
     entries: list[Entry] = []
     group_title = False  # "Councilmember Bonta, deHaan, Johnson": surnames alone are names
     after_dash = after_and = last_was_org = last_was_role = False
@@ -652,6 +694,18 @@ def _parse_parts(text: str, section: Section, one_per_line: bool = False) -> Ite
 
 # A councillor of a named place: "Norfolk County Councillor".
 PLACE_ROLE_RE = re.compile(r"\b(?:county|borough|district|parish|town)\s+(?:councillor|cllr)\b", re.I)
+
+
+def _rejoin_and(pieces: list[str]) -> list[str]:
+    out: list[str] = []
+    for piece in pieces:
+        if piece.strip() == "and" and out:
+            out[-1] += " and "
+        elif out and out[-1].endswith(" and "):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
 
 
 def _split_pair(entry: Entry) -> list[Entry]:
@@ -738,8 +792,18 @@ def _parse_chunk(chunk: str, group_title: bool) -> tuple[Entry, str]:
             k += 1
         else:
             break
+    # "Interim Base Reuse and Economic Development Director Andrew Thomas": a long role before
+    # the name ends at its last role word when only a name follows it
+    last_role = max((j for j, w in enumerate(lower) if w in OFFICER_WORDS), default=-1)
+    if not titles and last_role >= k and 1 <= len(words) - last_role - 1 <= 3:
+        tail = words[last_role + 1:]
+        if all(NAME_TOKEN_RE.fullmatch(t.rstrip(".,")) for t in tail):
+            k = last_role + 1
     prefix_words = words[:k]
     rest = words[k:]
+    # prose ("Would the salt bins on Bradfield Place ...") is not a list of people
+    if re.match(r"(?:\S+\s+)?(?:[a-z]\S*\s+){2,}", " ".join(rest)):
+        return Entry(""), "junk"
     if not titles and any(w in ORG_WORDS for w in lower[k:]):
         return Entry(""), "org"
     role_only = any(w in ROLE_WORDS - TITLE_WORDS for w in lower[:k])
@@ -758,6 +822,7 @@ def _parse_chunk(chunk: str, group_title: bool) -> tuple[Entry, str]:
         first = first[:-1]  # "M Storey Norfolk County Council": Norfolk belongs to the council
     if not titles and any(t.lower() in ROLE_WORDS - TITLE_WORDS for t in first[1:]):
         return Entry(""), "role"  # "Transportation Coordinator", "Public Works Director"
+    run_len = len(first)
     trailing_role: list[str] = []
     while len(first) > 2 and first[-1].lower() in ROLE_WORDS - TITLE_WORDS:
         trailing_role.insert(0, first.pop())  # "Chris Philpott Footpath Warden"
@@ -766,7 +831,7 @@ def _parse_chunk(chunk: str, group_title: bool) -> tuple[Entry, str]:
         return Entry(""), "junk"
     if all(t.isupper() and len(t.strip(".")) > 1 for t in name_tokens):
         return Entry(""), "junk"  # an acronym or a heading, not a name
-    trailing = rest[start + len(first):]
+    trailing = rest[start + run_len:]
     entry = Entry(
         " ".join(name_tokens),
         titled=bool(prefix_words),
@@ -796,6 +861,9 @@ HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir",
 def _attach_bracket(entry: Entry, content: str) -> None:
     content = content.strip(" ,;")
     if not content:
+        return
+    if content.upper() in ROLE_ACRONYMS:
+        entry.roles.append(content)
         return
     if ALIAS_RE.match(content) and content.upper() != content.lower():
         if not any(c.islower() for c in content[1:]) or len(content) <= 3:
