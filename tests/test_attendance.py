@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import corpus_file
 
 from ingest.reader import read_file
 from nlp.attendance import find_attendance, head_text
-from conftest import corpus_file
 
 
 @pytest.mark.parametrize(
