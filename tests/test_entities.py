@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from minutebook.model import Attendance, DocKind, Document, Item, Mention
 from nlp.entities import EntityExtractor, clean_org, clean_person
+from nlp.people import build_organisations, build_people
 
 
 @pytest.fixture(scope="session")
@@ -103,3 +105,56 @@ def test_seed_pack_people(model: EntityExtractor, seed_pack) -> None:
     assert {"Cambridge City Council", "Cambridgeshire Constabulary",
             "Cambridgeshire and Peterborough NHS Foundation Trust"} <= orgs
     assert not orgs & {"Q4 Data", "County Lines", "Board"}
+
+
+# --- registers across documents ----------------------------------------------------------
+
+
+def _doc(sha: str, date: str, attendance, items) -> Document:
+    return Document(
+        path=f"/x/{sha}.pdf", sha256=sha * 16, part=0, kind=DocKind.MINUTES, body="Souldern Parish Council",
+        meeting_date=date, page_start=1, page_end=1, lines=[], items=items, attendance=attendance,
+    )
+
+
+def _mention(text: str, value: str, rule: str = "ner", label: str = "PERSON") -> Mention:
+    return Mention(text, value, 1, 0, len(text), rule, label)
+
+
+def test_build_people_merges_forms_across_meetings() -> None:
+    first = _doc(
+        "a", "2022-07-28",
+        Attendance(chair="Alan Smith", present=["Alan Smith", "Nick Oakhill"], officers=["Cathy Fleet"],
+                   roles={"Alan Smith": ["chair"], "Cathy Fleet": ["CLERK"]}, aliases={"Alan Smith": ["AS"]}),
+        [Item("1", "Minutes", None, 1, 1, "Signed by the Chair. Cllr Smith reported.",
+              people=[_mention("Cllr Smith", "Smith")])],
+    )
+    second = _doc(
+        "b", "2022-12-29",
+        Attendance(present=["A Smith", "Neal Ship"], apologies=["Oakhill"]),
+        [Item("1", "Updates", None, 1, 1, "Alan Smith will contact Kompan.",
+              people=[_mention("Alan Smith", "Alan Smith")])],
+    )
+    people = {p.name: p for p in build_people([first, second])}
+    smith = people["Alan Smith"]
+    assert smith.mentions == 5  # two listings, "the Chair", "Cllr Smith", "Alan Smith"
+    assert {"AS", "Cllr Smith", "A Smith"} <= set(smith.aliases)
+    assert "Chair" in smith.roles
+    assert people["Nick Oakhill"].mentions == 2  # "Oakhill" in apologies is the same man
+    assert "Oakhill" not in people
+    assert people["Cathy Fleet"].roles == ["Clerk"]
+
+
+def test_build_organisations_acronym_aliases() -> None:
+    item = Item("1", "Police", None, 1, 1, "", organisations=[
+        _mention("Office of the Police and Crime Commissioner", "Office of the Police and Crime Commissioner",
+                 label="ORG"),
+        _mention("OPCC", "Office of the Police and Crime Commissioner", rule="acronym", label="ORG"),
+        _mention("Cherwell District Council", "Cherwell District Council", label="ORG"),
+    ])
+    att = Attendance(present=["Nick Oakhill"], organisations={"Nick Oakhill": ["Cherwell District Council"]})
+    orgs = build_organisations([_doc("c", "2022-01-01", att, [item])])
+    assert [(o.name, o.aliases, o.mentions) for o in orgs] == [
+        ("Cherwell District Council", [], 2),
+        ("Office of the Police and Crime Commissioner", ["OPCC"], 2),
+    ]
