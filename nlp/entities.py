@@ -401,7 +401,8 @@ def _full_name(value: str, names: Iterable[str], acronyms: dict[str, str]) -> st
         return acronyms[value]
     if not all(t.lower() in ORG_HEADS | ORG_JOINERS or t.isupper() for t in value.split()):
         return value
-    longer = [n.strip() for n in names if n.strip().endswith(" " + value)]
+    longer = [re.sub(r"^(?:the|The)\s+", "", n.strip()) for n in names]
+    longer = [n for n in longer if n.endswith(" " + value) and n.split()[0][0].isupper()]
     longer += [full for full in acronyms.values() if full.endswith(" " + value)]
     return max(longer, key=len) if longer else value
 
