@@ -84,8 +84,10 @@ NUMERIC_RE = re.compile(
 NOT_THIS_MEETING_RE = re.compile(
     r"""
     (?:
-        \b(?:last|previous|prior|next|following|future|earlier|subsequent)\s+
+        (?:\b(?:last|previous|prior|next|future|earlier|subsequent)
+          | \b(?:the|a)\s+following)\s+            # "the following meeting", not "following the meeting"
             (?:\w+\s+){0,2}(?:meeting|minutes)\b(?:\W+\w+){0,4}\W*$   # "the last meeting held on"
+      | \b(?:next|following)\s+meeting\s+(?:will|is|shall)\s+be\s+held\b[^.\n]{0,40}$   # "... will be held on"
       | \b(?:published|publication|issued|printed|dated|despatched|dispatched
             |circulated|posted|updated|revised|received)\W*(?:on\W*)?$   # paper dates
       | \b(?:continued|adjourned|postponed|rescheduled|moved)\b(?:\s+(?:from|to))?[^.\n]{0,40}$

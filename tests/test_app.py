@@ -50,8 +50,8 @@ def test_item_page_shows_text_entities_and_pdf_link(client: FlaskClient, seeded:
     html = client.get(f"/item/{item['id']}").get_data(as_text=True)
     assert item["title"] in html
     assert f"/file/{doc['id']}#page={item['page_start']}" in html
-    pdf = client.get(f"/file/{doc['id']}")
-    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    with client.get(f"/file/{doc['id']}") as pdf:
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
 def test_meeting_page_lists_its_papers(client: FlaskClient, seeded: tuple[Path, dict[str, Any]]) -> None:

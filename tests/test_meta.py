@@ -348,3 +348,15 @@ def test_gold_meta_accuracy() -> None:
         ok = {g.get("meeting_date"), g.get("date_inferred"), g.get("printed_date")} - {None} or {None}
         hits["date"] += p.meeting_date in ok
     assert min(hits.values()) / len(docs) >= 0.95, hits
+
+
+@pytest.mark.parametrize("heading, expected", [
+    pytest.param(["ACTION LOG", "Status of action points following the meeting held on Thursday 18th January 2024.",
+                  "The next meeting will be held on Thursday 21st March 2024 at 7.30pm."], "2024-01-18",
+                 id="following-the-meeting-is-this-meeting"),
+    pytest.param(["MINUTES", "Actions agreed.", "The next meeting will be held on Thursday 21st March 2024.",
+                  "Meeting of 18 January 2024"], "2024-01-18", id="next-meeting-will-be-held-is-not-this-one"),
+])
+def test_regression_this_meeting_versus_next(heading: list[str], expected: str) -> None:
+    lines = [Line(t, 1) for t in heading]
+    assert meta.detect_meeting_date(lines, Path("x.pdf"), {}, None)[0] == expected
