@@ -23,7 +23,8 @@ DEFAULT_DATA = "./minutebook-data"
 def data_option(f):  # type: ignore[no-untyped-def]
     return click.option(
         "--data", "data", type=click.Path(file_okay=False, path_type=Path),
-        default=lambda: os.environ.get("MINUTEBOOK_DATA", DEFAULT_DATA), show_default="$MINUTEBOOK_DATA or ./minutebook-data",
+        default=lambda: os.environ.get("MINUTEBOOK_DATA", DEFAULT_DATA),
+        show_default="$MINUTEBOOK_DATA or ./minutebook-data",
         help="Data directory (store and search index), or set MINUTEBOOK_DATA.",
     )(f)
 

@@ -53,10 +53,10 @@ def refresh(store: Store, changed: Sequence[str] = (), removed: Sequence[str] = 
     # The index is rebuilt whole when it is missing, unreadable, or behind an earlier change
     # (a crash between the store commit and the index commit); otherwise only changes are applied.
     if force or not index_ok or since is None or index.generation() != since:
-        rows = (row for d in docs for row in items_for_index(d, meeting_of.get(d.id)))
-        n = index.rebuild(rows, generation)
+        n = index.rebuild((row for d in docs for row in items_for_index(d, meeting_of.get(d.id))), generation)
         log.info("rebuilt search index: %d items", n)
     else:
         changed_set = set(changed)
-        rows = [row for d in docs if d.id in changed_set for row in items_for_index(d, meeting_of.get(d.id))]
-        index.update(sorted(set(removed) | changed_set), rows, generation)
+        index.update(sorted(set(removed) | changed_set),
+                     [row for d in docs if d.id in changed_set for row in items_for_index(d, meeting_of.get(d.id))],
+                     generation)

@@ -104,7 +104,7 @@ def extract_item(item: Item, base: date | None, cells: dict[str, tuple[str, ...]
 def whole_item(lines: Sequence[Line], title: str) -> Item:
     """One unnumbered item holding every line, with its page breaks."""
     text, breaks, pos = [], [], 0
-    for prev, line in zip([None, *lines], lines):
+    for prev, line in zip([None, *lines], lines, strict=False):
         if prev is not None and line.page != prev.page:
             breaks.append(pos)
         text.append(line.text)

@@ -142,7 +142,7 @@ class Store:
         return document_from_dict(json.loads(row[0])) if row else None
 
     def documents_by_ids(self, ids: list[str]) -> list[Document]:
-        out = []
+        out: list[Document] = []
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             rows = self.db.execute(

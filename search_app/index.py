@@ -154,8 +154,8 @@ class QueryError(ValueError):
 
 def items_for_index(doc: Document, meeting_id: str | None) -> list[IndexedItem]:
     """The index rows of one document: one per item, or one for the whole text when it has none."""
-    base = dict(document_id=doc.id, meeting_id=meeting_id or "", path=doc.path, kind=str(doc.kind),
-                body=doc.body or "", meeting_date=doc.meeting_date or "")
+    base: dict[str, str] = dict(document_id=doc.id, meeting_id=meeting_id or "", path=doc.path,
+                                kind=str(doc.kind), body=doc.body or "", meeting_date=doc.meeting_date or "")
     rows = []
     for i, it in enumerate(doc.items):
         rows.append(IndexedItem(
@@ -165,11 +165,11 @@ def items_for_index(doc: Document, meeting_id: str | None) -> list[IndexedItem]:
             organisations=tuple(sorted({m.value for m in it.organisations})),
             action_ids=tuple(sorted({a.id for a in it.actions if a.id})),
             outcomes=tuple(sorted({str(d.outcome) for d in it.decisions})),
-            **base,
+            **base,  # type: ignore[arg-type]
         ))
     if not doc.items and doc.preamble.strip():
         rows.append(IndexedItem(item_id=item_id(doc.id, -1), number="", title=doc.title, text=doc.preamble,
-                                page_start=doc.page_start, **base))
+                                page_start=doc.page_start, **base))  # type: ignore[arg-type]
     return rows
 
 

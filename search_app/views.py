@@ -216,7 +216,7 @@ def decisions_page() -> str:
             for d in it.decisions:
                 if not outcome or str(d.outcome) == outcome:
                     rows.append({"doc": doc, "iid": item_id(doc.id, i), "item": it, "decision": d})
-    rows.sort(key=lambda r: r["doc"].meeting_date or "", reverse=True)
+    rows.sort(key=lambda r: r["doc"].meeting_date or "", reverse=True)  # type: ignore[attr-defined]
     return render_template("decisions.html", rows=rows[:500], total=len(rows), outcome=outcome)
 
 

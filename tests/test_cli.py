@@ -112,7 +112,8 @@ def test_changed_file_replaces_its_old_version(tmp_path: Path) -> None:
     assert "noticeboard" in export["documents"][0]["items"][1]["text"]
     hits = json.loads(runner.invoke(main, ["search", "shelter glass", "--data", str(data), "--json"]).stdout)
     assert all("noticeboard" in h["snippet"] or "shelter" in h["title"].lower() for h in hits["hits"])
-    assert json.loads(runner.invoke(main, ["search", "noticeboard", "--data", str(data), "--json"]).stdout)["total"] == 1
+    found = json.loads(runner.invoke(main, ["search", "noticeboard", "--data", str(data), "--json"]).stdout)
+    assert found["total"] == 1
 
 
 def test_every_command_has_help() -> None:
