@@ -62,7 +62,7 @@ ACTION_ID_RE = re.compile(
 # "Action point 02/01", "Action Point: Feb23.03", "Action no. 4"
 INLINE_ACTION_RE = re.compile(
     rf"""
-    \bAction[ ]+(?:point|no\.?|number|ref\.?)s?   # the marker words
+    \bAction(?:[ ]+(?:point|no\.?|number|ref\.?)s?)?   # the marker words ("Action Jan24.01" too)
     [ ]*[:.]?[ ]*                                 # optional punctuation
     (?P<id>
         {MONTH_WORD}[ ]?\d{{2}}[ ]?\.[ ]?\d{{2}}  # Feb23.03

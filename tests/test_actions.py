@@ -143,3 +143,8 @@ def test_souldern_real_minutes() -> None:
     assert status["Jan22.02"] == "closed"  # "Action closed" on the update's last line
     assert status["03.22.05"] == "closed"
     assert "05.18.10" not in status
+
+
+def test_regression_bare_action_marker_with_month_id() -> None:
+    text = "It was agreed that the Clerk should obtain three quotes (Action Jan24.01)."
+    assert [(a.id, a.rule) for a in find_actions(text)] == [("Jan24.01", "inline_marker")]
