@@ -52,7 +52,8 @@ PARAGRAPH_ID_RE = re.compile(
 # Minute numbers that embed the meeting's month and year: "03.18.02" (MM.YY.NN).
 MONTH_YEAR_SEQ_RE = re.compile(
     r"""
-    ^(?P<mm>0[1-9]|1[0-2])\.(?P<yy>\d{2})\.(?P<seq>\d{2})   # month . year . sequence
+    ^(?P<mm>0[1-9]|1[0-2])\d?       # month; a stray typed digit is kept as printed ("023.21.06")
+    \.(?P<yy>\d{2})\.(?P<seq>\d{2})  # . year . sequence
     \.?(?=\s|$|[A-Z])                                      # then a space or the title
     """,
     re.VERBOSE,
@@ -302,6 +303,15 @@ def _choose_heads(lines: list[Line], labels: list[Label | None], mode: str) -> l
     month_prefix = _dominant_prefix(present, "month_seq")
     slash_prefix = _dominant_prefix(present, "slash")
 
+    # the smallest sequence number of the meeting's own MM.YY numbers after each line
+    own_after: list[int] = [10**6] * (len(labels) + 1)
+    for j in range(len(labels) - 1, -1, -1):
+        lbj = labels[j]
+        own_after[j] = own_after[j + 1]
+        if lbj is not None and lbj.scheme == "month_seq" and lbj.prefix == month_prefix:
+            own_after[j] = min(own_after[j], lbj.parts[0])
+    own_after = own_after[1:] + [10**6]  # strictly after line j
+
     heads: list[_Head] = []
     top: int | None = None  # last top-level number
     top_label: str | None = None
@@ -342,6 +352,13 @@ def _choose_heads(lines: list[Line], labels: list[Label | None], mode: str) -> l
                     heads.append(_Head(i, lb, None, 1))
                     top, top_label = lb.parts[0], lb.number
                     top_x = x if top_x is None else min(top_x, x or top_x)
+            elif mode == "month_seq" and top is not None and lb.rest and not table and in_column:
+                # a number copied from another meeting by mistake ("11.18.05" among 01.19.xx)
+                # that still counts on, when the meeting's own number for that place never comes
+                seq = lb.parts[0]
+                if top < seq <= top + 2 and own_after[i] > seq:
+                    heads.append(_Head(i, lb, None, 1))
+                    top, top_label = seq, lb.number
             continue
         if lb.scheme == "slash":
             cells = _cells(line)
@@ -351,6 +368,11 @@ def _choose_heads(lines: list[Line], labels: list[Label | None], mode: str) -> l
                 if top is None or top <= lb.parts[0] <= top + 30:
                     heads.append(_Head(i, lb, None, 1))
                     top, top_label = lb.parts[0], lb.number
+            continue
+        if mode == "month_seq" and top is not None and _continues_running(lb, top, line, table, in_column):
+            # the clerk dropped the MM.YY prefix part-way ("02.21.05", then "7 Planning")
+            heads.append(_Head(i, lb, None, 1))
+            top, top_label = lb.parts[0], lb.number
             continue
         if mode != "plain":
             continue  # running minute numbers are the only items; other numbers are lists
@@ -436,6 +458,13 @@ def _choose_heads(lines: list[Line], labels: list[Label | None], mode: str) -> l
                 heads.append(_Head(i, lb, None, 1))
             continue
     return heads
+
+
+def _continues_running(lb: Label, top: int, line: Line, table: bool, in_column: bool) -> bool:
+    """Whether a plain number carries on a running MM.YY.NN sequence: the next number, in the
+    item column, with a capitalised title, outside tables."""
+    return (lb.scheme == "plain" and lb.parts[0] == top + 1 and in_column and not table
+            and line.x0 is not None and lb.rest[:1].isupper())
 
 
 def _attach_margin_numbers(lines: list[Line], heads: list[_Head]) -> None:

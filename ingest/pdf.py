@@ -6,17 +6,20 @@ PDF objects never leave this module; callers get :class:`SourceFile` with :class
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.utils.exceptions import PdfminerException
 
 from minutebook.errors import NeedsOCR, UnreadableDocument
 from minutebook.model import Line, SourceFile
 
 from . import ocr as ocr_engine
+
+log = logging.getLogger(__name__)
 
 # Several real papers set words so tightly that the default x_tolerance=3 runs them together.
 X_TOLERANCE = 1.5
@@ -59,46 +62,92 @@ def _group_lines(words: list[dict[str, Any]], page_no: int) -> list[Line]:
     return lines
 
 
+def _root_cause(exc: BaseException) -> BaseException:
+    """pdfplumber wraps pdfminer's errors in PdfminerException(original): unwrap it."""
+    if isinstance(exc, PdfminerException) and exc.args and isinstance(exc.args[0], BaseException):
+        return exc.args[0]
+    return exc
+
+
+def _reason(exc: BaseException) -> str:
+    """One line naming what went wrong, for an error or a warning."""
+    exc = _root_cause(exc)
+    text = " ".join(str(exc).split())[:160]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _is_password_error(exc: BaseException) -> bool:
+    exc = _root_cause(exc)
+    return isinstance(exc, PDFPasswordIncorrect) or "password" in str(exc).lower() or (
+        "encrypt" in type(exc).__name__.lower())
+
+
+def _page_list(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:10])
+    return shown + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
+
+
 def read_pdf(path: Path, data: bytes, ocr: bool = True) -> SourceFile:
     """Read a PDF's text layer, OCR-ing pages that have none when ``ocr`` is set.
 
-    Raises UnreadableDocument (or NeedsOCR) with a one-line reason.
+    A page that fails to parse is skipped with a logged warning and the rest are kept; the file
+    fails only when no page can be read. Raises UnreadableDocument (or NeedsOCR) with a one-line
+    reason. A PDF encrypted with an empty user password (owner password only) opens normally.
     """
-    if not data.startswith(b"%PDF"):
-        head = data[:4]
-        if head.startswith(b"%!"):
+    if b"%PDF" not in data[:1024]:  # the header may follow a little junk, as readers allow
+        if data.lstrip().startswith(b"%!"):
             raise UnreadableDocument("not a PDF: PostScript file named .pdf")
         raise UnreadableDocument("not a PDF: file does not start with %PDF")
     lines: list[Line] = []
     empty_pages: list[int] = []
+    failed: dict[int, str] = {}
     try:
-        with pdfplumber.open(path) as pdf:
+        # password="" is pdfminer's default too: owner-password-only PDFs open without asking
+        with pdfplumber.open(path, password="") as pdf:
             n_pages = len(pdf.pages)
             for i, page in enumerate(pdf.pages, start=1):
-                words = page.extract_words(
-                    x_tolerance=X_TOLERANCE, extra_attrs=["fontname", "size"]
-                )
+                try:
+                    words = page.extract_words(
+                        x_tolerance=X_TOLERANCE, extra_attrs=["fontname", "size"]
+                    )
+                except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on a bad page
+                    failed[i] = _reason(exc)
+                    continue
+                finally:
+                    page.close()
                 page_lines = _group_lines(words, i)
                 if not page_lines:
                     empty_pages.append(i)
                 lines.extend(page_lines)
-                page.close()
-    except PDFPasswordIncorrect as exc:
-        raise UnreadableDocument("encrypted PDF: a password is required") from exc
-    except PDFSyntaxError as exc:
-        raise UnreadableDocument(f"damaged PDF: {exc}") from exc
-    except Exception as exc:  # pdfminer raises many unrelated types on broken files
-        if "encrypt" in type(exc).__name__.lower() or "password" in str(exc).lower():
-            raise UnreadableDocument("encrypted PDF: a password is required") from exc
-        raise UnreadableDocument(f"damaged PDF: {type(exc).__name__}: {exc}".strip()) from exc
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types on broken files
+        if _is_password_error(exc):
+            raise UnreadableDocument("encrypted PDF: a password is required to open it") from exc
+        if b"%%EOF" not in data[-2048:]:
+            raise UnreadableDocument(f"damaged PDF: truncated (no end-of-file marker); {_reason(exc)}") from exc
+        raise UnreadableDocument(f"damaged PDF: {_reason(exc)}") from exc
+    if n_pages == 0:
+        raise UnreadableDocument("damaged PDF: no pages")
+    if len(failed) == n_pages:
+        first = min(failed)
+        raise UnreadableDocument(
+            f"damaged PDF: none of its {n_pages} pages can be read (page {first}: {failed[first]})")
     used_ocr = False
     if empty_pages and ocr and ocr_engine.available():
         # Scans and glyphs drawn as vector paths have no characters: read those pages by OCR.
-        read = ocr_engine.ocr_pages(path, empty_pages)
+        ocr_failed: dict[int, str] = {}
+        read = ocr_engine.ocr_pages(path, empty_pages, failures=ocr_failed)
+        failed.update(ocr_failed)
         used_ocr = any(read.values())
         lines = sorted([*lines, *(ln for page in read.values() for ln in page)],
                        key=lambda ln: ln.page)  # stable: keeps each page's reading order
+    if failed:
+        pages = sorted(failed)
+        log.warning("%s: kept %d of %d pages; page %s could not be read (page %d: %s)",
+                    path, n_pages - len(pages), n_pages, _page_list(pages), pages[0], failed[pages[0]])
     if not lines:
+        if failed:
+            first = min(failed)
+            raise UnreadableDocument(f"no readable text: page {first} failed ({failed[first]})")
         if ocr and ocr_engine.available():
             raise NeedsOCR(f"no text layer on any of {n_pages} pages, and OCR found no text")
         raise NeedsOCR(f"no text layer on any of {n_pages} pages (needs OCR; tesseract not installed)")
