@@ -48,6 +48,9 @@ ROW_TOLERANCE = 0.5
 # from the ingest worker processes instead.
 TESSERACT_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
+# Mean word confidence (0-100) under which a line without digits is noise: on the Souldern scans
+# every line under 40 was a signature or a speck ("C Vda :", "tii Le"), and real lines scored 85+.
+LOW_CONFIDENCE = 40.0
 # A "word" that is only table-rule or margin noise: Tesseract reads ruled lines and scanner
 # specks as "|", "_" or "~" (dashes and quotes stay: they can be real text).
 NOISE_WORD_RE = re.compile(r"^[|¦_~=`]+$")
@@ -112,8 +115,13 @@ class _Word(NamedTuple):
 
 
 def _tsv_words(tsv: str) -> dict[tuple[int, int, int], list[_Word]]:
-    """Tesseract's words (level-5 rows), cleaned, grouped by its (block, paragraph, line)."""
+    """Tesseract's words (level-5 rows), cleaned, grouped by its (block, paragraph, line).
+
+    A line Tesseract itself doubts (mean confidence under LOW_CONFIDENCE) with no digit in it is
+    a signature, a stamp or a speck, and is dropped; numbers are kept whatever their score.
+    """
     found: dict[tuple[int, int, int], list[_Word]] = {}
+    confidence: dict[tuple[int, int, int], list[float]] = {}
     for raw in tsv.splitlines()[1:]:
         cols = raw.split("\t")
         if len(cols) < 12 or cols[0] != "5":
@@ -123,10 +131,15 @@ def _tsv_words(tsv: str) -> dict[tuple[int, int, int], list[_Word]]:
             continue
         try:
             key = (int(cols[2]), int(cols[3]), int(cols[4]))
-            left, top, width, height = (float(c) for c in cols[6:10])
+            left, top, width, height, conf = (float(c) for c in cols[6:11])
         except ValueError:
             continue
         found.setdefault(key, []).append(_Word(left, top, left + width, top + height, text))
+        confidence.setdefault(key, []).append(conf)
+    for key, confs in confidence.items():
+        if sum(confs) / len(confs) < LOW_CONFIDENCE and not any(
+                ch.isdigit() for w in found[key] for ch in w.text):
+            del found[key]
     return found
 
 

@@ -27,6 +27,10 @@ X_TOLERANCE = 1.5
 LINE_TOLERANCE = 3.0
 # A horizontal gap wider than this (points) separates two table cells or columns.
 CELL_GAP = 18.0
+# A page with fewer words than this under an image covering SCAN_IMAGE_SHARE of it is a scan
+# with a stamp or a scanner's footer, not a text page: it is OCR'd.
+SCAN_STAMP_WORDS = 8
+SCAN_IMAGE_SHARE = 0.6
 
 
 def _group_lines(words: list[dict[str, Any]], page_no: int) -> list[Line]:
@@ -60,6 +64,17 @@ def _group_lines(words: list[dict[str, Any]], page_no: int) -> list[Line]:
             )
         )
     return lines
+
+
+def _mostly_image(page: Any) -> bool:
+    """Whether one image covers most of the page (a scanned page)."""
+    area = float(page.width) * float(page.height)
+    for img in page.images:
+        w = float(img["x1"]) - float(img["x0"])
+        h = float(img["bottom"]) - float(img["top"])
+        if area and w * h >= SCAN_IMAGE_SHARE * area:
+            return True
+    return False
 
 
 def _root_cause(exc: BaseException) -> BaseException:
@@ -110,11 +125,16 @@ def read_pdf(path: Path, data: bytes, ocr: bool = True) -> SourceFile:
                     words = page.extract_words(
                         x_tolerance=X_TOLERANCE, extra_attrs=["fontname", "size"]
                     )
+                    scan = len(words) < SCAN_STAMP_WORDS and _mostly_image(page)
                 except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on a bad page
                     failed[i] = _reason(exc)
                     continue
                 finally:
                     page.close()
+                if scan:
+                    # a scan with a few stamped words ("Page 2", a scanner's name): OCR it whole
+                    empty_pages.append(i)
+                    continue
                 page_lines = _group_lines(words, i)
                 if not page_lines:
                     empty_pages.append(i)
@@ -135,7 +155,14 @@ def read_pdf(path: Path, data: bytes, ocr: bool = True) -> SourceFile:
     if empty_pages and ocr and ocr_engine.available():
         # Scans and glyphs drawn as vector paths have no characters: read those pages by OCR.
         ocr_failed: dict[int, str] = {}
-        read = ocr_engine.ocr_pages(path, empty_pages, failures=ocr_failed)
+        try:
+            read = ocr_engine.ocr_pages(path, empty_pages, failures=ocr_failed)
+        except UnreadableDocument as exc:
+            if not lines:
+                raise
+            # the text pages stand on their own; the OCR pages are lost, with a warning
+            read = {}
+            ocr_failed = dict.fromkeys(empty_pages, str(exc))
         failed.update(ocr_failed)
         used_ocr = any(read.values())
         lines = sorted([*lines, *(ln for page in read.values() for ln in page)],

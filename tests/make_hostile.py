@@ -99,8 +99,9 @@ def make_broken_pages_pdf(path: Path, pages: int, broken: set[int]) -> Path:
     return path
 
 
-def make_scanned_pdf(path: Path, lines: list[str]) -> Path:
-    """An image-only PDF: ``lines`` drawn into a greyscale picture, no text layer at all."""
+def make_scanned_pdf(path: Path, lines: list[str], stamp: str | None = None) -> Path:
+    """An image-only PDF: ``lines`` drawn into a greyscale picture, no text layer at all, or
+    only ``stamp`` as text (a scanner's footer) at the foot of the page."""
     from PIL import Image, ImageDraw, ImageFont
 
     scale = 200 / 72  # a 200 dpi scan of an A4 page
@@ -112,6 +113,9 @@ def make_scanned_pdf(path: Path, lines: list[str]) -> Path:
     pdf = _pdf()
     pdf.add_page()
     pdf.image(image, x=0, y=0, w=pdf.w, h=pdf.h)
+    if stamp:
+        pdf.set_xy(10, pdf.h - 12)
+        pdf.cell(0, 5, stamp)
     pdf.output(str(path))
     return path
 

@@ -150,6 +150,36 @@ def test_month_year_numbers_ignore_the_action_table() -> None:
     assert [n for n, _ in _numbers(text)] == ["03.18.04", "03.18.05", "03.18.06"]
 
 
+def _placed(rows: list[tuple[float, str]]) -> list[Line]:
+    """Lines with an x position, one per row, 12 points apart."""
+    return [Line(t, 1, x, 100.0 + 12 * k, 11.0) for k, (x, t) in enumerate(rows)]
+
+
+def test_month_year_numbers_with_a_typo_then_plain_numbers() -> None:
+    # a scanned Souldern paper: "023.21.06" (typed as printed), then the clerk drops to "7", "8."
+    lines = _placed([(50, "02.21.04 Public Participation"), (99, "No members of the public."),
+                     (50, "02.21.05 Local Plan Review"), (99, "A questionnaire was received."),
+                     (50, "023.21.06 Playground Update"), (99, "3 contractors seen."),
+                     (50, "7 Planning"), (75, "21/00424/LB Hollies Farm - No objection"),
+                     (50, "8. Finance The following payments were approved:"),
+                     (99, "1 Clerk salary")])
+    _, items = split_items(lines)
+    assert [it.number for it in items] == ["02.21.04", "02.21.05", "023.21.06", "7", "8"]
+    assert items[-1].title == "Finance The following payments were approved"
+
+
+def test_number_copied_from_another_meeting_counts_only_where_its_own_never_comes() -> None:
+    lines = _placed([(72, "01.19.04 Public participation"), (144, "None."),
+                     (72, "11.18.05 Co-Option of Councillor"), (144, "Agreed."),
+                     (72, "01.19.06 Clerks Report and Actions from previous meeting"),
+                     (72, "06.18.07 NO to instruct solicitor"),
+                     (72, "01.19.07 Planning")])
+    _, items = split_items(lines)
+    # 11.18.05 fills the place of the missing 01.19.05; the action row 06.18.07 does not,
+    # because the meeting's own 01.19.07 follows
+    assert [it.number for it in items] == ["01.19.04", "11.18.05", "01.19.06", "01.19.07"]
+
+
 def test_running_slash_numbers_inline_and_repeated() -> None:
     text = """
 The Chairman welcomed everyone. 88/17 Apologies for absence None. 89/17 Declaration of Interest None.
