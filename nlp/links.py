@@ -23,14 +23,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from minutebook.model import ActionRecord, DocKind, Document, Item, Link, item_id
 
 # Words that carry no subject when titles are compared.
 STOP = frozenset(
     "the of and a an to for on in from by with at be is are as or any other this that its it all "
+    "was were has have had been will would should can could not both there their they them which who "
+    "what when where also into out our we you he she his her hers nothing further add now due if per "
+    "via than then these those such some each more most very upon about after before over under being "
     "item items report reports update updates verbal agreement receive consider discuss note "
-    "noted approve agree agreed including re regarding following".split()
+    "noted approve agree agreed including re regarding following matter matters".split()
 )
 
 # Standing agenda vocabulary: a title made only of these words names a procedure, not a subject
@@ -55,8 +59,23 @@ PROCEDURAL = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday proclamation declaring week day month "
     "through case subdivision significant exposure number title government code section paragraph "
-    "no ordinance resolution introduction final passage hearing".split()
+    "no ordinance resolution introduction final passage hearing exclusion press cheque cheques adjourn "
+    "adjournment cllr cllrs councillor councilmember mayor mr mrs ms dr attendance present comment "
+    "comments currently received begin discussions resident residents guest speaker speakers appoint "
+    "appointment appointments appointing reappoint reappointing nomination nominations".split()
 )
+
+# A capitalised word after the first: a candidate name.
+CAPITALISED_RE = re.compile(r"(?<=\S\s)[A-Z][a-z]{2,}")
+URL_RE = re.compile(r"(?:https?://|www\.)\S+")
+# "Cllr Jim McNeill", "Councilmember deHaan": names that say who, not what.
+TITLED_NAME_RE = re.compile(
+    r"""\b(?:Cllr|Councill?or|Councilmember|Council\s+Member|Mr|Mrs|Ms|Miss|Dr|Mayor|Vice\s+Mayor)\.?\s+
+        ((?:[A-Z][\w'’-]*\.?\s*){1,3})   # up to three name words""",
+    re.X,
+)
+# Only the opening words of a long heading (a paragraph used as a title) name its subject.
+SUBJECT_MAX_WORDS = 30
 
 # "350 Central", "1645 Park Street": a street number; two headings at different addresses are two subjects.
 ADDRESS_RE = re.compile(r"\b(\d{1,5})\s+[A-Z][a-z]+")
@@ -127,6 +146,8 @@ DECISION_NO_RE = re.compile(
     re.X,
 )
 
+_DECISION_HINT_RE = re.compile(r"\d[/-] ?\d{5}")
+
 # Planning application references: "19/00274/OM", "24/00123/FUL", "22/02264/AGN", "DC/19/01234/FUL".
 PLANNING_REF_RE = re.compile(
     r"""(?<![\w/])
@@ -136,6 +157,8 @@ PLANNING_REF_RE = re.compile(
         (?![\w/])""",
     re.X,
 )
+
+_PLANNING_HINT_RE = re.compile(r"\d/[A-Z]")
 
 # Cited paragraph numbers: "[paragraph no. 22-014]", "paragraph nos. 12-329, 12-330, and 12-331".
 PARAGRAPH_REF_RE = re.compile(
@@ -157,14 +180,25 @@ MINUTE_REF_RE = re.compile(
     re.I | re.X,
 )
 
+_CITED_HINT_RE = re.compile(r"\d[/.]\d\d")
+
 # Caps: an item cites or recurs, it does not fan out over the whole store.
 MAX_REFERENCE_TARGETS = 3
 # same_subject by headings: a word in more than this share of a body's meetings is a standing item,
 # and two headings name one subject from this IDF-weighted cosine up.
-SUBJECT_MAX_SHARE = 0.4
+SUBJECT_MAX_SHARE = 0.3
 SUBJECT_MIN_COSINE = 0.7
+# a heading word in more than this many (and this share of) the body's headings is boilerplate
+SUBJECT_RARE_ITEMS = 4
+SUBJECT_RARE_SHARE = 0.01
 
 
+WORD_RE = re.compile(r"[a-z]{3,}")
+SENTENCE_END_RE = re.compile(r"[.:;]\W*$")
+BRACKETED_RE = re.compile(r"\([^)]*\)")
+
+
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """Crude plural folding so "barriers" meets "barrier"."""
     if len(word) > 4 and word.endswith("ies"):
@@ -175,7 +209,7 @@ def _stem(word: str) -> str:
 
 
 def _words(text: str) -> set[str]:
-    return {_stem(w) for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in STOP}
+    return {_stem(w) for w in WORD_RE.findall(text.lower()) if w not in STOP}
 
 
 def _similarity(a: str, b: str) -> float:
@@ -228,8 +262,9 @@ def _match_items(ag: Document, mi: Document) -> list[tuple[float, int, int, str]
     pairs: list[tuple[float, int, int, str]] = []
     for ai, a in a_items:
         a_no = norm_number(a.number)
-        if a_no and a_no in by_marker:
-            mj = by_marker[a_no]
+        mj = by_marker.get(a_no, -1) if a_no else -1
+        # the marker names the item; a shared word shows the "agenda" really is this meeting's
+        if mj >= 0 and _similarity(a.title, mi.items[mj].title) >= 0.2:
             pairs.append((2.0, ai, mj, f"minute {mi.items[mj].number} is marked (Item {a_no})"))
             continue
         for mj, m in m_items:
@@ -377,16 +412,20 @@ def previous_minutes_links(documents: Sequence[Document], bodies: _Body) -> Iter
         except ValueError:
             continue
         for i, it in enumerate(d.items):
-            head = _head(it)
-            m = PREVIOUS_MINUTES_RE.search(head) or PREVIOUS_MINUTES_CI_RE.search(head)
-            if not m or not ("minutes" in it.title.lower() or APPROVAL_RE.search(head)):
+            head = it.text[:400] if it.title and it.text.find(it.title[:20]) >= 0 else f"{it.title}\n{it.text[:400]}"
+            if "minutes" not in head.lower():
+                continue  # a cheap test first: most items approve nothing
+            matches = list(PREVIOUS_MINUTES_CI_RE.finditer(head))
+            if not matches or not ("minutes" in it.title.lower() or APPROVAL_RE.search(head)):
                 continue  # minutes mentioned in passing are not minutes approved
-            tail = head[m.start(): m.end() + 80]
-            written = _dates_before(tail, base)
+            tails = [head[m.start(): m.end() + 80] for m in matches]
+            tail = tails[0]
+            written = list(dict.fromkeys(x for t in tails for x in _dates_before(t, base)))
             if written:
                 # each stated date with stored minutes; a date without them links nowhere else
                 targets = [(x, 0.95) for x in written if any(minutes_on.get((k, x)) for k in keys)]
-            elif LAST_MEETING_RE.search(tail):
+                tail = next((t for t in tails if _dates_before(t, base)), tail)
+            elif any(LAST_MEETING_RE.search(t) for t in tails):
                 earlier = [x for k in keys for x in meeting_dates.get(k, ()) if x < d.meeting_date]
                 targets = [(max(earlier), 0.8)] if earlier else []
             else:
@@ -401,44 +440,67 @@ def previous_minutes_links(documents: Sequence[Document], bodies: _Body) -> Iter
 
 # -- a report -> the agenda item it serves ----------------------------------------------------------
 def _decision_numbers(text: str) -> list[str]:
+    if not _DECISION_HINT_RE.search(text):
+        return []  # a cheap scan first: most texts have no such number
     return [f"{m.group(1)}/{m.group(2)}" for m in DECISION_NO_RE.finditer(text)]
 
 
-def _report_head(rep: Document) -> str:
-    first = rep.items[0].text[:300] if rep.items else ""
-    return "\n".join((rep.title, rep.preamble[:1500], first))
-
-
 def report_links(meeting_docs: Sequence[Document]) -> Iterator[Link]:
-    """Reports -> the agenda item they serve: a printed "Agenda Item 5.2", a decision number
-    shared with the agenda item's title, or (failing both) a close title."""
+    """Reports -> the agenda item they serve, in each agenda of the meeting.
+
+    A printed "Agenda Item 5.2" links the report item that carries it (a report answering several
+    items links each part). Without one, a decision number shared with an agenda item's title,
+    or else a close title, links the report's first item.
+    """
     agendas = [d for d in meeting_docs if d.kind == DocKind.AGENDA and d.items]
     if not agendas:
         return
     for rep in meeting_docs:
         if rep.kind not in (DocKind.REPORT, DocKind.APPENDIX) or not rep.items:
             continue
-        head = _report_head(rep)
-        refs = [m.group(1) for m in AGENDA_REF_RE.finditer(head)]
+        marked = False
+        for ri, it in enumerate(rep.items):
+            head = it.title + "\n" + it.text[:200]
+            if ri == 0:
+                head = "\n".join((rep.title, rep.preamble[:1500], head))
+            for ref in dict.fromkeys(m.group(1) for m in AGENDA_REF_RE.finditer(head)):
+                marked = True
+                for ag in agendas:
+                    found = _numbered_target(ag, ref, it)
+                    if found:
+                        yield Link(item_id(rep.id, ri), item_id(ag.id, found[0]), "report", found[1], found[2])
+        if marked:
+            continue
+        head = "\n".join((rep.title, rep.preamble[:1500], rep.items[0].text[:300]))
         decisions = set(_decision_numbers(head))
         for ag in agendas:
-            found = _report_target(rep, ag, refs, decisions)
+            found = _unmarked_target(rep, ag, decisions)
             if found:
-                ai, evidence, conf = found
-                yield Link(item_id(rep.id, 0), item_id(ag.id, ai), "report", evidence, conf)
+                yield Link(item_id(rep.id, 0), item_id(ag.id, found[0]), "report", found[1], found[2])
 
 
-def _report_target(rep: Document, ag: Document, refs: Sequence[str],
-                   decisions: set[str]) -> tuple[int, str, float] | None:
-    numbers = {norm_number(it.number): i for i, it in enumerate(ag.items) if it.number}
-    for ref in refs:
-        if ref in numbers:
-            return numbers[ref], f"report is marked \u201cAgenda Item {ref}\u201d", 0.9
+def _numbered_target(ag: Document, ref: str, it: Item) -> tuple[int, str, float] | None:
+    """The agenda item numbered ``ref``; failing that its parent, when the parent's text names
+    the report part's subject (agenda 5 listing "Update on Transforming Lives" for a 5.2 part)."""
+    numbers = {norm_number(a.number): i for i, a in enumerate(ag.items) if a.number}
+    if ref in numbers:
+        return numbers[ref], f"report is marked \u201cAgenda Item {ref}\u201d", 0.9
+    parent = ref.rsplit(".", 1)[0] if "." in ref else None
+    if parent in numbers:
+        pi = numbers[parent]
+        words = _words(it.title)
+        if words and len(words & _words(ag.items[pi].text)) / len(words) >= 0.5:
+            return (pi, f"report is marked \u201cAgenda Item {ref}\u201d; agenda item {parent} lists "
+                        f"\u201c{_short(it.title, 60)}\u201d", 0.8)
+    return None
+
+
+def _unmarked_target(rep: Document, ag: Document, decisions: set[str]) -> tuple[int, str, float] | None:
     for i, it in enumerate(ag.items):
         shared = decisions & set(_decision_numbers(it.title))
         if shared:
             return i, f"decision {min(shared)} in the report and in agenda item {it.number} title", 0.9
-    if rep.title and not refs:
+    if rep.title:
         best = max(((_similarity(rep.title, a.title), i, a) for i, a in _top(ag)), key=lambda t: t[0],
                    default=None)
         if best and best[0] >= 0.6 and len(_words(rep.title) & _words(best[2].title)) >= 2:
@@ -449,13 +511,20 @@ def _report_target(rep: Document, ag: Document, refs: Sequence[str],
 
 # -- an action across meetings ----------------------------------------------------------------------
 def action_links(actions: Sequence[ActionRecord]) -> Iterator[Link]:
-    """Each mention of an action point -> its next mention, from the register's history."""
+    """Each mention of an action point -> its next mention, from the register's history.
+
+    Actions listed in one table travel together: one link per pair of items, naming them all.
+    """
+    updates: dict[tuple[str, str], list[str]] = defaultdict(list)
     for a in actions:
         steps = [s for s in a.history if s.item]
         for prev, nxt in zip(steps, steps[1:], strict=False):
-            if prev.item != nxt.item:
-                yield Link(prev.item or "", nxt.item or "", "action",
-                           f"action {a.id}: {_short(nxt.update, 140)}".strip(), 0.95)
+            if prev.item and nxt.item and prev.item != nxt.item:
+                update = _short(nxt.update, 80)
+                updates[(prev.item, nxt.item)].append(f"{a.id}: {update}" if update else a.id)
+    for (source, target), notes in updates.items():
+        evidence = "action " if len(notes) == 1 else f"{len(notes)} actions: "
+        yield Link(source, target, "action", _short(evidence + "; ".join(notes), 300), 0.95)
 
 
 # -- cited references -------------------------------------------------------------------------------
@@ -466,10 +535,11 @@ class _Where:
     doc: Document
     index: int
     date: str  # meeting date, "" when unknown
+    id: str  # the item id
 
-    @property
-    def id(self) -> str:
-        return item_id(self.doc.id, self.index)
+
+def _where(doc: Document, index: int) -> _Where:
+    return _Where(doc, index, doc.meeting_date or "", item_id(doc.id, index))
 
 
 def _numbered(documents: Sequence[Document], bodies: _Body) -> dict[tuple[str, str], list[_Where]]:
@@ -480,17 +550,20 @@ def _numbered(documents: Sequence[Document], bodies: _Body) -> dict[tuple[str, s
         for i, it in enumerate(d.items):
             no = norm_number(it.number)
             if re.search(r"\d[/.-]\d", no):
-                index[(key, no)].append(_Where(d, i, d.meeting_date or ""))
+                index[(key, no)].append(_where(d, i))
     return index
 
 
 def _cited(text: str) -> Iterator[tuple[str, str]]:
     """(normalised number, evidence) for each item number the text cites."""
-    for m in PARAGRAPH_REF_RE.finditer(text):
-        for p in PARAGRAPH_NO_RE.finditer(m.group(1)):
-            yield f"{p.group(1)}-{p.group(2)}", " ".join(m.group(0).split())
-    for m in MINUTE_REF_RE.finditer(text):
-        yield m.group(1).lower(), m.group(0)
+    # cheap scans first: most items cite nothing
+    if "aragraph" in text:
+        for m in PARAGRAPH_REF_RE.finditer(text):
+            for p in PARAGRAPH_NO_RE.finditer(m.group(1)):
+                yield f"{p.group(1)}-{p.group(2)}", " ".join(m.group(0).split())
+    if ("/" in text or "." in text) and _CITED_HINT_RE.search(text):
+        for m in MINUTE_REF_RE.finditer(text):
+            yield m.group(1).lower(), m.group(0)
 
 
 def _closest(cands: Sequence[_Where], src: _Where) -> _Where | None:
@@ -520,14 +593,14 @@ def reference_links(documents: Sequence[Document], bodies: _Body) -> Iterator[Li
     for d in documents:
         for i, it in enumerate(d.items):
             for no in set(_decision_numbers(it.title)):
-                by_decision[no].append(_Where(d, i, d.meeting_date or ""))
+                by_decision[no].append(_where(d, i))
     for d in documents:
         key = bodies.key_of[d.id]
         if not key:
             continue
         keys = bodies.compatible.get(key, frozenset({key}))
         for i, it in enumerate(d.items):
-            src = _Where(d, i, d.meeting_date or "")
+            src = _where(d, i)
             own = norm_number(it.number)
             targets: dict[str, tuple[str, float]] = {}
             for no, evidence in _cited(it.text):
@@ -562,7 +635,8 @@ def reference_links(documents: Sequence[Document], bodies: _Body) -> Iterator[Li
 SPEECH_RE = re.compile(
     r"""\b(?:stated|announced|discussed|expressed|submitted|thanked|welcomed|inquired|requested|
           commented|spoke|urged|invited|congratulated|noted|reported|moved|seconded|presented|read|
-          responded|addressed|gave|provided|made|suggested|asked|clarified|explained|outlined)\b""",
+          responded|addressed|gave|provided|made|suggested|asked|clarified|explained|outlined|advised|
+          declared)\b""",
     re.I | re.X,
 )
 
@@ -571,25 +645,37 @@ _PROCEDURAL_STEMS = frozenset(_stem(w) for w in PROCEDURAL)
 
 
 def _subject_heading(it: Item) -> str:
-    """The item's heading, with its wrapped second line when the first line was cut short."""
-    title = re.sub(r"\([^)]*\)", " ", it.title)  # "(Pages 11 - 84)", "(Item 5)"
-    if len(it.title) >= 45 and not it.title.rstrip().endswith((".", ":", ";")):
-        lines = it.text.split("\n", 2)
-        if len(lines) > 1 and len(lines[1]) < 120:
-            title += " " + lines[1]
-    return title
+    """The item's heading: a title cut short by the line end runs on to the end of its sentence
+    (legal titles put what is distinctive last: which lease, which union, which district)."""
+    title = it.title
+    if len(title) >= 45 and not title.rstrip().endswith((".", ":", ";")):
+        lines = it.text.split("\n", 4)
+        for line in lines[1:4]:
+            title += " " + line
+            if SENTENCE_END_RE.search(line) or len(line) < 30:
+                break
+    title = BRACKETED_RE.sub(" ", title)  # "(Pages 11 - 84)", "(Item 5)"
+    return URL_RE.sub(" ", title)
 
 
 def _addresses(it: Item) -> frozenset[str]:
     return frozenset(m.group(1) for m in ADDRESS_RE.finditer(_subject_heading(it)))
 
 
-def _subject_words(it: Item) -> frozenset[str]:
-    """Content words of the heading that can name a subject (procedure words left out)."""
-    heading = _subject_heading(it)
+def _subject_words(it: Item, heading: str | None = None) -> frozenset[str]:
+    """Content words of the heading that can name a subject: procedure words and people's names
+    left out, nothing at all for a heading that opens with procedure ("Apologies for absence:
+    Cllr ...", "Finance 9.1 Accounts for ...")."""
+    heading = _subject_heading(it) if heading is None else heading
     if SPEECH_RE.search(heading) or PREVIOUS_MINUTES_CI_RE.search(heading):
         return frozenset()  # someone speaking, or minutes being approved: previous_minutes' job
-    return frozenset(w for w in _words(heading) if w not in _PROCEDURAL_STEMS)
+    names = {w.lower() for m in TITLED_NAME_RE.finditer(heading) for w in m.group(1).split()}
+    names.update(w.lower() for p in it.people if p.start < len(heading) + 40 for w in p.text.split())
+    words = [_stem(w) for w in WORD_RE.findall(heading.lower())
+             if w not in STOP and w not in names][:SUBJECT_MAX_WORDS]
+    if len(words) >= 2 and words[0] in _PROCEDURAL_STEMS and words[1] in _PROCEDURAL_STEMS:
+        return frozenset()
+    return frozenset(w for w in words if w not in _PROCEDURAL_STEMS)
 
 
 def _title_terms(title: str) -> set[str]:
@@ -600,7 +686,9 @@ def _title_terms(title: str) -> set[str]:
 def _number_keys(it: Item) -> Iterator[tuple[str, str]]:
     """(key, evidence) for the numbered subjects an item is about: planning applications in its
     text, decision numbers in its title."""
-    for ref in dict.fromkeys(m.group(0) for m in PLANNING_REF_RE.finditer(it.title + "\n" + it.text)):
+    text = it.title + "\n" + it.text
+    refs = PLANNING_REF_RE.finditer(text) if "/" in text and _PLANNING_HINT_RE.search(text) else ()
+    for ref in dict.fromkeys(m.group(0) for m in refs):
         yield f"planning:{ref}", f"planning application {ref}"
     for no in dict.fromkeys(_decision_numbers(it.title)):
         yield f"decision:{no}", f"decision {no}"
@@ -612,7 +700,7 @@ def _places(documents: Sequence[Document], bodies: _Body) -> dict[str, list[_Whe
     for d in documents:
         key = bodies.key_of[d.id]
         if d.kind in (DocKind.MINUTES, DocKind.AGENDA) and d.meeting_date and key:
-            out[key].extend(_Where(d, i, d.meeting_date) for i in range(len(d.items)))
+            out[key].extend(_where(d, i) for i in range(len(d.items)))
     for ws in out.values():
         ws.sort(key=lambda w: (w.date, w.doc.kind != DocKind.MINUTES, w.doc.id, w.index))
     return out
@@ -643,19 +731,26 @@ def same_subject_links(documents: Sequence[Document], bodies: _Body) -> Iterator
         evidence_of: dict[str, str] = {}
         words_of: dict[str, frozenset[str]] = {}
         meetings_with: dict[str, set[str]] = defaultdict(set)
+        items_with: Counter[str] = Counter()
+        headings: dict[str, str] = {}
         for w in places:
             it = w.doc.items[w.index]
             for k, ev in _number_keys(it):
                 by_number[k].append(w)
                 evidence_of[k] = ev
-            words = _subject_words(it)
+            headings[w.id] = heading = _subject_heading(it)
+            words = _subject_words(it, heading)
             words_of[w.id] = words
+            items_with.update(words)
             for word in words:
                 meetings_with[word].add(w.date)
         n_meetings = len({w.date for w in places})
         idf = {word: math.log((n_meetings + 1) / (len(ds) + 0.5)) for word, ds in meetings_with.items()}
         standing = {word for word, ds in meetings_with.items()
                     if n_meetings >= 5 and len(ds) > SUBJECT_MAX_SHARE * n_meetings}
+        # words in many headings are the body's boilerplate ("authorizing", "agreement"), not a subject
+        limit = max(SUBJECT_RARE_ITEMS, SUBJECT_RARE_SHARE * len(places))
+        common = {word for word, n in items_with.items() if n > limit}
         for k, ws in by_number.items():
             for w in ws:
                 prev = _previous(ws, w)
@@ -663,42 +758,64 @@ def same_subject_links(documents: Sequence[Document], bodies: _Body) -> Iterator
                     t = prev.doc.items[prev.index]
                     yield Link(w.id, prev.id, "same_subject", f"{evidence_of[k]}; earlier at {prev.date}: "
                                f"{t.number} \u201c{_short(t.title, 60)}\u201d", 0.9)
-        yield from _heading_links(places, words_of, idf, standing)
+        # near-unique names in a heading ("Claimant: David Ellis", "Webster Street BIA"): two headings
+        # that each name something the other does not are about two different things
+        unique = {w.id: frozenset(_stem(x.lower()) for x in CAPITALISED_RE.findall(headings[w.id])
+                                  if items_with[_stem(x.lower())] <= 2) for w in places}
+        yield from _heading_links(places, words_of, idf, standing, common, unique)
 
 
 def _heading_links(places: Sequence[_Where], words_of: Mapping[str, frozenset[str]], idf: Mapping[str, float],
-                   standing: set[str]) -> Iterator[Link]:
-    postings: dict[str, list[_Where]] = defaultdict(list)
-    short = {w.id: len(w.doc.items[w.index].title.split()) <= 3 for w in places}
-    addresses = {w.id: _addresses(w.doc.items[w.index]) for w in places}
-    for w in places:
-        for word in words_of[w.id] - standing:
-            postings[word].append(w)
-    for w in places:
-        words = words_of[w.id]
-        rare = words - standing
-        if not rare:
+                   standing: set[str], common: set[str],
+                   unique: Mapping[str, frozenset[str]]) -> Iterator[Link]:
+    """Each heading -> the matching heading at the latest earlier meeting (see same_subject_links)."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    words = [words_of[w.id] for w in places]
+    rare = [ws - standing - common for ws in words]
+    norm = [math.sqrt(sum(idf[x] ** 2 for x in ws)) for ws in words]
+    short = [len(w.doc.items[w.index].title.split()) <= 3 for w in places]
+    postings_all: dict[str, list[int]] = defaultdict(list)
+    for i, ws in enumerate(words):
+        for word in ws:
+            postings_all[word].append(i)
+            if word in rare[i]:
+                postings[word].append(i)
+    addresses: dict[int, frozenset[str]] = {}
+    for i, w in enumerate(places):
+        if not rare[i] and not (short[i] and len(words[i]) == 1):
             continue
-        norm_w = math.sqrt(sum(idf[x] ** 2 for x in words))
-        best: tuple[str, float, bool, _Where] | None = None
-        for c in {c.id: c for word in rare for c in postings[word] if c.date < w.date}.values():
-            other = words_of[c.id]
-            shared = words & other
-            cos = sum(idf[x] ** 2 for x in shared) / (norm_w * math.sqrt(sum(idf[x] ** 2 for x in other)))
+        # candidates share two rare words, or are the same one-word subject
+        shared_count = Counter(j for word in rare[i] for j in postings[word] if places[j].date < w.date)
+        cands = [j for j, n in shared_count.items() if n >= 2 or (n == 1 and short[i] and short[j])]
+        if not cands and short[i] and len(words[i]) == 1:
+            # a one-word subject may be common in the body's headings and still be the whole subject
+            cands = [j for word in words[i] - standing for j in postings_all[word]
+                     if places[j].date < w.date and short[j]]
+        best: tuple[str, float, bool, int] | None = None
+        for j in sorted(cands, key=lambda j: places[j].date, reverse=True):
+            c = places[j]
+            if best is not None and c.date < best[0]:
+                break  # only the latest earlier meeting with a match counts
+            shared = words[i] & words[j]
+            cos = sum(idf[x] ** 2 for x in shared) / (norm[i] * norm[j])
             # one word can be the whole subject ("Defibrillator") only as the whole of a short title
-            whole = (len(shared) == 1 and words == other and len(next(iter(shared))) >= 5
-                     and short[w.id] and short[c.id])
-            if cos < SUBJECT_MIN_COSINE or not (len(shared - standing) >= 2 or whole):
+            whole = (len(shared) == 1 and words[i] == words[j] and len(next(iter(shared))) >= 5
+                     and short[i] and short[j] and not shared & standing)
+            if cos < SUBJECT_MIN_COSINE or not (len(shared & rare[i]) >= 2 or whole):
                 continue
-            if addresses[w.id] and addresses[c.id] and not addresses[w.id] & addresses[c.id]:
-                continue
-            rank = (c.date, cos, c.doc.kind == w.doc.kind)
-            if best is None or rank > (best[0], best[1], best[2]):
-                best = (c.date, cos, c.doc.kind == w.doc.kind, c)
+            a_i = addresses.setdefault(i, _addresses(w.doc.items[w.index]))
+            a_j = addresses.setdefault(j, _addresses(c.doc.items[c.index]))
+            if a_i and a_j and not a_i & a_j:
+                continue  # two street numbers: two places
+            if unique[w.id] - words[j] and unique[c.id] - words[i]:
+                continue  # each names something the other does not
+            rank = (c.date, cos, c.doc.kind == w.doc.kind, -j)
+            if best is None or rank > (best[0], best[1], best[2], -best[3]):
+                best = (c.date, cos, c.doc.kind == w.doc.kind, j)
         if best is None:
             continue
-        c = best[3]
-        shared_words = sorted(words & words_of[c.id], key=lambda x: -idf[x])
+        c = places[best[3]]
+        shared_words = sorted(words[i] & words[best[3]], key=lambda x: -idf[x])
         t = c.doc.items[c.index]
         yield Link(w.id, c.id, "same_subject",
                    f"same subject ({', '.join(shared_words[:4])}); earlier at {c.date}: {t.number} "
