@@ -182,6 +182,9 @@ MINUTE_REF_RE = re.compile(
 
 _CITED_HINT_RE = re.compile(r"\d[/.]\d\d")
 
+# An agenda and minutes are one meeting's when at least this share of the agenda's items is matched.
+AGENDA_MIN_MATCHED = 0.4
+
 # Caps: an item cites or recurs, it does not fan out over the whole store.
 MAX_REFERENCE_TARGETS = 3
 # same_subject by headings: a word in more than this share of a body's meetings is a standing item,
@@ -301,6 +304,8 @@ def agenda_minutes_links(meeting_docs: Sequence[Document]) -> Iterator[Link]:
         if not scored:
             continue
         _, mi, pairs = max(scored, key=lambda s: s[0])
+        if len(pairs) < AGENDA_MIN_MATCHED * len(_top(ag)):
+            continue  # a few standing items in common do not make these minutes this agenda's
         for score, ai, mj, why in sorted(pairs, key=lambda p: p[1]):
             a, m = ag.items[ai], mi.items[mj]
             conf = 0.95 if score >= 2.0 else round(min(0.95, 0.45 + score / 2), 2)
