@@ -7,6 +7,7 @@ output is derived data: it can always be rebuilt from the documents in the store
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Sequence
 
 from nlp.links import build_links
@@ -16,9 +17,25 @@ from search_app.index import SearchIndex, items_for_index
 
 from .meetings import body_key, group_meetings
 from .serialize import to_dict
-from .store import Store
+from .store import INDEX_LOCK, Store, file_lock
 
 log = logging.getLogger(__name__)
+
+
+def index_usable(index: SearchIndex) -> bool:
+    """True when the index exists and reads end to end.
+
+    Any exception means "rebuild": whoosh's own existence check raises (not False) on a truncated
+    or garbled table of contents, and a corrupt index must never stop the repair that fixes it.
+    """
+    # whoosh leaves a corrupt table of contents' file open when it fails to read it; the file is
+    # closed as the exception is dropped, and that ResourceWarning is whoosh's, not a fault here
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            return index.exists() and index.is_healthy()
+        except Exception:  # noqa: BLE001 - whatever a broken index raises, the answer is the same
+            return False
 
 
 def refresh(store: Store, changed: Sequence[str] = (), removed: Sequence[str] = (), force: bool = False,
@@ -27,10 +44,17 @@ def refresh(store: Store, changed: Sequence[str] = (), removed: Sequence[str] = 
 
     ``since`` is the store generation before the caller's changes: the index is updated in
     place only when it was exactly current then; otherwise it is rebuilt from the store.
+    One process at a time runs this (a lock file in the data directory): two rebuilds at once
+    would each build and swap the same index folder.
     """
+    with file_lock(store.data_dir / INDEX_LOCK):
+        _refresh(store, changed, removed, force, since)
+
+
+def _refresh(store: Store, changed: Sequence[str], removed: Sequence[str], force: bool, since: int | None) -> None:
     index = SearchIndex(store.data_dir)
     generation = store.generation()
-    index_ok = index.exists() and index.generation() is not None and index.is_healthy()
+    index_ok = index.generation() is not None and index_usable(index)
     if not force and not changed and not removed and store.derived_is_current() and index_ok \
             and index.generation() == generation:
         return

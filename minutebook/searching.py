@@ -8,22 +8,32 @@ from pathlib import Path
 from search_app.index import SearchIndex
 
 from . import derive
-from .store import Store
+from .store import Store, writer_active
 
 log = logging.getLogger(__name__)
 
 
 def open_index(data_dir: Path) -> SearchIndex | None:
-    """The index, rebuilt from the store when it is missing, unreadable or stale; None if no data."""
+    """The index, rebuilt from the store when it is missing, unreadable or stale; None if no data.
+
+    A readable index that is only behind the store is served as it is while an ingest is still
+    writing: that ingest brings it up to date when it finishes, and rebuilding under it would
+    cost a whole rebuild per search.
+    """
     data_dir = Path(data_dir)
     if not (data_dir / "minutebook.sqlite3").exists():
         return None
     index = SearchIndex(data_dir)
     store = Store(data_dir)
     try:
-        if not (index.exists() and index.is_healthy() and index.generation() == store.generation()):
-            log.warning("search index missing or stale in %s: rebuilding from the store", data_dir)
-            derive.refresh(store, force=True)
+        usable = derive.index_usable(index)
+        if usable and index.generation() == store.generation():
+            return index
+        if usable and writer_active(data_dir):
+            return index
+        log.warning("search index missing or stale in %s: rebuilding from the store", data_dir)
+        # without force: under the lock, refresh rebuilds only if no other process just did
+        derive.refresh(store)
     finally:
         store.close()
     return index

@@ -7,6 +7,7 @@ derived from this store and can always be rebuilt from it.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import sqlite3
 import time
@@ -53,6 +54,35 @@ CREATE TABLE IF NOT EXISTS state (
 """
 
 
+WRITER_LOCK = "writer.lock"  # held shared by every Store that has written, until it closes
+INDEX_LOCK = "index.lock"  # held exclusively while the derived stage writes registers and index
+
+
+@contextmanager
+def file_lock(path: Path, exclusive: bool = True) -> Iterator[None]:
+    """An advisory ``flock`` on ``path`` for the block; the OS drops it if the process dies."""
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def writer_active(data_dir: Path) -> bool:
+    """True while another open Store (an ingest, a reindex) has written to this data directory."""
+    path = Path(data_dir) / WRITER_LOCK
+    if not path.exists():
+        return False
+    with open(path, "a+b") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        return False
+
+
 @dataclass(frozen=True, slots=True)
 class FileRecord:
     path: str
@@ -75,12 +105,22 @@ class Store:
             self.db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open store in {self.data_dir}: {exc}") from exc
+        self._writer_lock: Any = None
 
     def close(self) -> None:
         self.db.close()
+        if self._writer_lock is not None:
+            self._writer_lock.close()  # closing the file releases the flock
+            self._writer_lock = None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        # From its first write until it closes, a Store marks the data directory as being
+        # written, so a search does not rebuild an index that this writer will bring up to date.
+        if self._writer_lock is None:
+            fh = open(self.data_dir / WRITER_LOCK, "a+b")  # noqa: SIM115 - held until close()
+            fcntl.flock(fh, fcntl.LOCK_SH)
+            self._writer_lock = fh
         with self.db:
             yield self.db
 
