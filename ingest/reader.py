@@ -8,9 +8,9 @@ from pathlib import Path
 from minutebook.errors import UnreadableDocument
 from minutebook.model import SourceFile
 
-from . import pdf, text
+from . import docx, pdf, text
 
-SUFFIXES = (".pdf", ".txt", ".md", ".markdown", ".html", ".htm")
+SUFFIXES = (".pdf", ".txt", ".md", ".markdown", ".html", ".htm", ".docx")
 
 READERS: dict[str, Callable[[Path, bytes], SourceFile]] = {
     ".pdf": pdf.read_pdf,
@@ -19,6 +19,7 @@ READERS: dict[str, Callable[[Path, bytes], SourceFile]] = {
     ".markdown": text.read_markdown,
     ".html": text.read_html,
     ".htm": text.read_html,
+    ".docx": docx.read_docx,
 }
 
 
