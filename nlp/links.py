@@ -122,6 +122,9 @@ NUMERIC_DATE_RE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})\b")
 APPROVAL_RE = re.compile(
     r"\b(?:approv\w*|agree\w*|confirm\w*|signed|accept\w*|adopt\w*|receive\w*|correct|true|accurate)\b", re.I)
 
+# Kinds of meeting whose minutes are not the ordinary ones.
+MEETING_QUALIFIERS = ("planning", "extraordinary", "annual", "special", "emergency")
+
 # "the last meeting", "the previous meeting": the minutes meant are those of the body's meeting
 # just before this one.
 LAST_MEETING_RE = re.compile(r"\b(?:last|previous|preceding)\s+(?:\w+\s+){0,3}?meeting", re.I)
@@ -433,6 +436,12 @@ def previous_minutes_links(documents: Sequence[Document], bodies: _Body) -> Iter
             elif any(LAST_MEETING_RE.search(t) for t in tails):
                 earlier = [x for k in keys for x in meeting_dates.get(k, ()) if x < d.meeting_date]
                 targets = [(max(earlier), 0.8)] if earlier else []
+                # "the minutes of the planning meeting": the latest meeting must be of that kind
+                named = {q for q in MEETING_QUALIFIERS if q in " ".join(tails).lower()}
+                if named:
+                    targets = [(w, c) for w, c in targets if any(
+                        all(q in (m.title + " " + m.preamble[:300]).lower() for q in named)
+                        for k in keys for m in minutes_on.get((k, w), []))]
             else:
                 continue
             for when, conf in targets[:MAX_REFERENCE_TARGETS]:

@@ -147,6 +147,15 @@ def test_last_meeting_needs_minutes_of_the_body_s_previous_meeting() -> None:
     assert [(lk.source, lk.target) for lk in links] == [(item_id(cur.id, 0), item_id(older.id, 0))]
 
 
+def test_last_planning_meeting_is_not_the_last_council_meeting() -> None:
+    council = doc(DocKind.MINUTES, "2020-01-30", [item("01.20.01", "Apologies")])
+    cur = doc(DocKind.MINUTES, "2020-03-02", [item(
+        "03.20.03", "To receive the minutes of the last parish council meeting",
+        "03.20.03 To receive the minutes of the last parish council meeting\n"
+        "The minutes of the parish council planning meeting were checked and signed.")])
+    assert not [lk for lk in links_of([council, cur]) if lk.kind == "previous_minutes"]
+
+
 def test_previous_minutes_stay_in_the_body() -> None:
     theirs = doc(DocKind.MINUTES, "2018-06-06", [item("100/18", "Apologies")], body="Wretton Parish Council")
     cur = doc(DocKind.MINUTES, "2018-07-04", [item("142/18", "Minutes of the Meeting dated 6 June 2018")],
