@@ -16,10 +16,13 @@ from nlp.register import build_actions
 from search_app.index import SearchIndex, items_for_index
 
 from .meetings import body_key, group_meetings
+from .model import DocKind
 from .serialize import to_dict
 from .store import INDEX_LOCK, Store, file_lock
 
 log = logging.getLogger(__name__)
+
+RECORD_KINDS = {DocKind.MINUTES, DocKind.ACTION_LOG}
 
 
 def index_usable(index: SearchIndex) -> bool:
@@ -62,7 +65,9 @@ def _refresh(store: Store, changed: Sequence[str], removed: Sequence[str], force
     meetings = group_meetings(docs)
     meeting_of = {doc_id: m.id for m in meetings for doc_id in m.documents}
     keys = {d.id: " ".join(sorted(body_key(d.body))) for d in docs}
-    actions = build_actions(docs)
+    # An agenda's action table is a copy made before the meeting; the register follows what
+    # minutes and action logs record.
+    actions = build_actions([d for d in docs if d.kind in RECORD_KINDS])
     people = build_people(docs)
     organisations = build_organisations(docs)
     links = build_links(docs, {m.id: m.documents for m in meetings}, keys, actions)
