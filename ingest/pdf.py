@@ -31,6 +31,9 @@ CELL_GAP = 18.0
 # with a stamp or a scanner's footer, not a text page: it is OCR'd.
 SCAN_STAMP_WORDS = 8
 SCAN_IMAGE_SHARE = 0.6
+# Curves on a page of glyphs drawn as vector paths: hundreds (873 on a Souldern page that also
+# prints one line in a real font); a page with a small chart or logo has a few dozen.
+VECTOR_GLYPH_CURVES = 200
 
 
 def _group_lines(words: list[dict[str, Any]], page_no: int) -> list[Line]:
@@ -125,14 +128,16 @@ def read_pdf(path: Path, data: bytes, ocr: bool = True) -> SourceFile:
                     words = page.extract_words(
                         x_tolerance=X_TOLERANCE, extra_attrs=["fontname", "size"]
                     )
-                    scan = len(words) < SCAN_STAMP_WORDS and _mostly_image(page)
+                    scan = len(words) < SCAN_STAMP_WORDS and (
+                        _mostly_image(page) or len(page.curves) >= VECTOR_GLYPH_CURVES)
                 except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on a bad page
                     failed[i] = _reason(exc)
                     continue
                 finally:
                     page.close()
                 if scan:
-                    # a scan with a few stamped words ("Page 2", a scanner's name): OCR it whole
+                    # a scan with a few stamped words ("Page 2", a scanner's name), or a page of
+                    # glyphs drawn as paths with a line of real text: OCR it whole
                     empty_pages.append(i)
                     continue
                 page_lines = _group_lines(words, i)

@@ -126,3 +126,14 @@ def test_ocr_papers_give_their_items(rel: str, numbers: list[str]) -> None:
     assert src.ocr
     _, items = split_items(strip_running_lines(src.lines))
     assert [it.number for it in items if it.parent is None] == numbers
+
+
+@needs_tesseract
+def test_vector_glyph_page_with_one_real_text_line_is_ocrd_whole() -> None:
+    # page 3 prints its "Date of next meetings" table in a real font (run together by the
+    # text layer) and everything else as vector paths: the whole page is read by OCR
+    src = read_file(corpus_file("souldern-parish-council/minutes/2018-08-23 SPC minutes.pdf"))
+    page3 = [ln.text for ln in src.lines if ln.page == 3]
+    assert src.ocr
+    assert "Date of next meetings :" in page3
+    assert not any("Dateofnextmeetings" in t for t in page3)
