@@ -281,7 +281,8 @@ def _attendance(doc: Document, reg: Registers, people: _Names, attended: dict[st
             seen.add(name)
             attended[name].append({"meeting_id": meeting_id, "date": doc.meeting_date, "body": doc.body,
                                    "document": doc.id, "as": word, "printed": printed})
-            for role in [*att.roles.get(printed, []), *(["Chair"] if word == "chair" else [])]:
+            given = [*att.roles.get(printed, []), *(["Chair"] if word == "chair" else [])]
+            for role in {r.lower(): r for r in reversed(given)}.values():  # once per meeting, first spelling
                 key = (name, role.lower(), doc.body or "")
                 r = roles.setdefault(key, {"role": role, "body": doc.body, "first": doc.meeting_date,
                                            "last": doc.meeting_date, "meetings": 0})

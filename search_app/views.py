@@ -557,9 +557,9 @@ def decisions_page() -> str:
     bodies = [b for b, _ in sorted(_count(r["body"] for r in reg.decisions if r["body"]).items(),
                                    key=lambda kv: (-kv[1], kv[0]))]
     years = sorted({r["year"] for r in reg.decisions if r["year"]}, reverse=True)
-    chart = [{"label": y, "value": n, "href": url_for("mb.decisions_page", **{**f, "year": y}),
-              "selected": y == f["year"]} for y, n in per_year(chart_rows)]
     clean = {k: v for k, v in f.items() if v}
+    chart = [{"label": y, "value": n, "href": url_for("mb.decisions_page", **{**clean, "year": y}),
+              "selected": y == f["year"]} for y, n in per_year(chart_rows)]
     return render_template("decisions.html", rows=page_rows, pager=pager, f=f, bodies=bodies, years=years,
                            outcomes=OUTCOMES, chart=chart, permalink=url_for("mb.decisions_page", **clean),
                            json_url=url_for("mb.api_decisions", **clean),
