@@ -30,6 +30,7 @@ from flask import (
 )
 from markupsafe import Markup, escape
 
+from minutebook.meetings import slug
 from minutebook.model import Item, item_id
 from minutebook.serialize import document_to_dict, to_dict
 
@@ -357,9 +358,15 @@ def item_page(iid: str) -> str:
     entities = {kind: _evidence(item, kind, getattr(item, attr), span if len(parts) > 1 else (0, 0))
                 for kind, attr in (("person", "people"), ("organisation", "organisations"), ("date", "dates"))}
     related = _related(iid, {lk["other"]["id"] for lk in ctx["links"]})
+    # action points this item records that the register does not tie to it (ids, or none)
+    shown = {a["id"] for a in ctx["actions"]}
+    reg = registers()
+    body_slug = slug(ctx["doc"].body or "unknown")
+    mentioned = [{"mention": a, "key": f"{body_slug}/{a.id}" if f"{body_slug}/{a.id}" in reg.action_by_key else None}
+                 for a in item.actions if not a.id or a.id not in shown]
     return render_template(
         "item.html", **ctx, q=q, text=highlight(item.text[span[0]:span[1]], patterns), part=part,
-        parts=len(parts), entities=entities, entity_rows=ENTITY_ROWS, related=related,
+        parts=len(parts), entities=entities, mentioned_actions=mentioned, entity_rows=ENTITY_ROWS, related=related,
         page_of=item.page_at(span[0]), permalink=url_for("mb.item_page", iid=iid),
         json_url=url_for("mb.api_item", iid=iid))
 

@@ -87,6 +87,87 @@ def test_follow_an_action_to_its_closing(page: Any, base_url: str) -> None:
     _shot(page, "action")
     steps = page.locator(".timeline li").all_inner_texts()
     assert steps[0].startswith("2024-01-18") and "closed" in steps[-1]
+    assert "open for" in page.locator("#open-time").inner_text()
+    assert page.locator(".open-bar svg circle").count() == len(steps)
+    # the closing step's source opens the paper that records it
+    href = page.locator(".timeline li").last.locator("a.source").get_attribute("href")
+    assert href and "#page=" in href
+    assert page.request.get(base_url + href.split("#")[0]).ok
+    page.locator(".timeline li").last.locator("a").first.click()
+    page.wait_for_selector("#item-text")
+    assert "Jan24.01" in page.locator("main").inner_text()
+
+
+def test_search_with_a_date_range_then_page_through(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.get_by_label("Search terms").fill("council")
+    page.get_by_label("From year").fill("2024")
+    page.get_by_label("to", exact=True).fill("2024")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_selector(".hit")
+    dates = page.locator(".hit .meta").all_inner_texts()
+    assert dates and all(d.startswith("2024") for d in dates)
+    assert page.get_by_label("From year").input_value() == "2024"
+
+
+def test_item_page_highlights_query_and_shows_provenance(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/?q=flood")
+    page.locator(".hit h3 a").first.click()
+    page.wait_for_selector("#item-text")
+    assert page.locator("#item-text mark").count() >= 1
+    assert "flood" in page.locator("#item-text mark").first.inner_text().lower()
+    assert page.locator(".provenance table").count() >= 1
+    assert page.locator(".provenance td.words mark").count() >= 1
+
+
+def test_person_page_from_a_meeting_attendance_list(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/meetings")
+    page.get_by_role("link", name="2024-03-21").click()
+    page.locator(".attendance").first.get_by_role("link", name="Alan Fairbairn").first.click()
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text() == "Alan Fairbairn"
+    assert page.get_by_role("heading", name="Roles over time").count() == 1
+    assert page.get_by_role("heading", name="Meetings attended").count() == 1
+    assert page.locator("figure.chart svg").count() == 1
+    _shot(page, "person")
+    page.get_by_role("link", name="Jan24.02").click()
+    page.wait_for_selector(".timeline")
+    assert "Jan24.02" in page.locator("h1").inner_text()
+
+
+def test_decision_register_filter(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/decisions")
+    total = page.locator("#decision-count").inner_text()
+    page.get_by_label("Body").select_option("Cambridge Community Safety Partnership")
+    page.get_by_label("Outcome").select_option("")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_selector("#decision-count")
+    assert page.locator("#decision-count").inner_text() != total
+    bodies = page.locator("tbody tr td:nth-child(2)").all_inner_texts()
+    assert bodies and set(bodies) == {"Cambridge Community Safety Partnership"}
+    _shot(page, "decisions")
+    # a bar of the chart is a link to that year
+    page.locator("figure.chart a").first.click()
+    page.wait_for_selector("#decision-count")
+    assert "year=" in page.url and page.locator("figure.chart rect.sel").count() == 1
+
+
+def test_keyboard_reaches_skip_link_and_search_box(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/decisions")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    outline = page.evaluate("getComputedStyle(document.querySelector('a.skip')).outlineStyle")
+    assert outline in ("solid", "auto", "none")
+
+
+def test_organisation_page_chart(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/organisations")
+    page.get_by_role("link", name="Environment Agency").click()
+    page.wait_for_selector("h1")
+    assert page.locator("figure.chart svg[role=img]").count() == 1
+    _shot(page, "organisation")
 
 
 def test_meeting_page_at_phone_width(browser: Any, base_url: str) -> None:
@@ -99,3 +180,28 @@ def test_meeting_page_at_phone_width(browser: Any, base_url: str) -> None:
     _shot(page, "meeting-phone")
     ctx.close()
     assert width <= 380
+
+
+@pytest.mark.parametrize("path", ["/?q=barrier", "/decisions", "/actions", "/person/alan-fairbairn",
+                                  "/action/ashcombe-parish-council/Jan24.01", "/people"])
+def test_pages_fit_a_phone(browser: Any, base_url: str, path: str) -> None:
+    ctx = browser.new_context(viewport={"width": 360, "height": 740})
+    page = ctx.new_page()
+    page.goto(base_url + path)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    name = "phone" + path.replace("/", "-").replace("?", "-").replace("=", "-")
+    _shot(page, name)
+    ctx.close()
+    assert width <= 362, (path, width)
+
+
+def test_item_page_at_phone_width(browser: Any, base_url: str) -> None:
+    ctx = browser.new_context(viewport={"width": 360, "height": 740})
+    page = ctx.new_page()
+    page.goto(base_url + "/?q=barrier")
+    page.locator(".hit h3 a").first.click()
+    page.wait_for_selector("#item-text")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    _shot(page, "item-phone")
+    ctx.close()
+    assert width <= 362
