@@ -100,17 +100,38 @@ def _band_indexes(lines: list[Line]) -> dict[int, list[int]]:
     return bands
 
 
+RUNNING_TOP_TOLERANCE = 12.0  # points: a running header sits at the same height on every page
+
+
+def _same_place_count(tops: list[float | None]) -> int:
+    """How many pages have the line at one height: a header or footer stays put, while a table
+    row repeated in a second table lands wherever that table does."""
+    placed = sorted(t for t in tops if t is not None)
+    if len(placed) < len(tops):
+        return len(tops)  # plain text has no positions: count every page
+    best, j = 0, 0
+    for i, t in enumerate(placed):
+        while t - placed[j] > RUNNING_TOP_TOLERANCE:
+            j += 1
+        best = max(best, i - j + 1)
+    return best
+
+
 def _running_indexes(lines: list[Line]) -> set[int]:
     bands = _band_indexes(lines)
     pages = len(bands)
     drop: set[int] = set()
     if pages >= 2:
-        shape_pages: Counter[str] = Counter()
+        # shape -> the vertical position of each page's occurrence (None for plain text)
+        tops: dict[str, list[float | None]] = {}
         for idx in bands.values():
-            for shape in {_shape(lines[i].text) for i in idx}:
-                shape_pages[shape] += 1
+            seen: dict[str, float | None] = {}
+            for i in idx:
+                seen.setdefault(_shape(lines[i].text), lines[i].top)
+            for shape, top in seen.items():
+                tops.setdefault(shape, []).append(top)
         need = max(2, int(pages * RUNNING_SHARE + 0.999))
-        running = {s for s, n in shape_pages.items() if n >= need and s}
+        running = {s for s, ts in tops.items() if s and _same_place_count(ts) >= need}
         for idx in bands.values():
             drop.update(i for i in idx if _shape(lines[i].text) in running)
     # a lone page number needs no repetition: it is the first or last line of its page

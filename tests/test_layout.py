@@ -58,3 +58,15 @@ def test_dehyphenates_words_broken_across_lines() -> None:
         "A long-term",
         "plan.",
     ]
+
+
+def test_regression_a_table_row_repeated_at_another_height_is_not_a_running_line() -> None:
+    lines = [
+        Line("Souldern Parish Council minutes", 1, 72, 30), Line("Nov21.01 Fix the gate NO Completed", 1, 72, 80),
+        Line("body text one", 1, 72, 300), Line("more text", 1, 72, 400),
+        Line("Souldern Parish Council minutes", 2, 72, 30), Line("body text two", 2, 72, 200),
+        Line("other text", 2, 72, 300), Line("Nov21.01 Fix the gate NO Completed", 2, 72, 700),
+    ]
+    texts = [ln.text for ln in strip_running_lines(lines)]
+    assert "Souldern Parish Council minutes" not in texts
+    assert texts.count("Nov21.01 Fix the gate NO Completed") == 2
