@@ -2,50 +2,98 @@
 
 This is the only module that knows about whoosh; everything else talks to :class:`SearchIndex`
 with plain dataclasses, so the engine can be swapped by rewriting this one file.
+
+Ranking, in order of effect: BM25F over the item title (weighted up), its text (a parent item's
+text includes its sub-items', so a minute whose paragraphs carry the substance is found by
+them) and the body's name (weighted down); question words are dropped from natural questions;
+very common words only re-rank what the rarer words found; a document boost puts decisions and
+minutes above agendas; equal scores go to the newer meeting.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
+import threading
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape
 from pathlib import Path
 
-from whoosh import highlight, index, qparser, sorting
-from whoosh.analysis import StemmingAnalyzer
+import numpy as np
+from whoosh import index, qparser, sorting
+from whoosh.analysis import ShingleFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.query import And, AndNot, Every, Not, Or, Query, Term
+from whoosh.query import And, AndNot, DisjunctionMax, Every, Not, Or, Phrase, Query, Term
+from whoosh.searching import Searcher
 
-from minutebook.model import DocKind, Document, item_id
+from minutebook.model import DocKind, Document, Item, item_id
 
 INDEX_DIRNAME = "whoosh"
+
+_ANALYZER = StemmingAnalyzer()
+_PAIRS_ANALYZER = StemmingAnalyzer() | ShingleFilter(size=2, sep=" ")
 
 SCHEMA = Schema(
     item_id=ID(stored=True, unique=True),
     document_id=ID(stored=True),
     meeting_id=ID(stored=True),
+    unit_id=STORED,  # the item a hit is shown as (see IndexedItem.unit_id)
+    fingerprint=STORED,  # number + text, to fold reprinted copies of one item into one hit
     path=STORED,
     number=ID(stored=True),
-    title=TEXT(analyzer=StemmingAnalyzer(), stored=True, field_boost=2.0),
-    content=TEXT(analyzer=StemmingAnalyzer(), stored=True),
+    # spelling=True keeps the unstemmed words beside the stems, for "did you mean"
+    # a row's heading as shown; what is searched is `title`, empty for a preamble or whole text
+    # (the document's own title names the meeting, not a subject, and is in the text anyway)
+    heading=STORED,
+    title=TEXT(analyzer=_ANALYZER, spelling=True),
+    content=TEXT(analyzer=_ANALYZER, stored=True, spelling=True),
+    # adjacent word pairs of title and text ("north park", "park street"): nearness as a term
+    pairs=TEXT(analyzer=_PAIRS_ANALYZER),
     kind=ID(stored=True),
     body=TEXT(stored=True),
     body_facet=ID(stored=True),
-    date=ID(stored=True),  # YYYYMMDD, so a term range is a date range
+    date=ID(stored=True, sortable=True),  # YYYYMMDD, so a term range is a date range
     meeting_date=STORED,
     year=ID(stored=True),
     page_start=STORED,
-    person=KEYWORD(lowercase=True, commas=True, stored=True, scorable=True),
-    org=KEYWORD(lowercase=True, commas=True, stored=True, scorable=True),
+    # searchable forms are lower-cased; the *_facet twins keep the printed case for display
+    person=KEYWORD(lowercase=True, commas=True, scorable=True),
+    org=KEYWORD(lowercase=True, commas=True, scorable=True),
+    person_facet=KEYWORD(commas=True, stored=True),
+    org_facet=KEYWORD(commas=True, stored=True),
     action=KEYWORD(lowercase=True, commas=True, stored=True),
     outcome=KEYWORD(lowercase=True, commas=True, stored=True),
+    has_action=ID(stored=True),
 )
 
 # Ranking: a minute that records a decision says more than an agenda line on the same subject.
-KIND_BOOST = {DocKind.MINUTES: 1.2, DocKind.ACTION_LOG: 1.1, DocKind.REPORT: 1.0, DocKind.AGENDA: 0.85}
+KIND_BOOST = {DocKind.MINUTES: 1.25, DocKind.ACTION_LOG: 1.1, DocKind.REPORT: 1.0, DocKind.AGENDA: 0.8}
+DECISION_BOOST = 1.1
+# text before the first numbered item is mostly headings and attendance: findable, never first
+PREAMBLE_BOOST = 0.8
 
-FACETS = ("kind", "body_facet", "year", "outcome")
+# field -> BM25F weight for free text; the body name only nudges ("Souldern clerk pay rise")
+FIELD_WEIGHTS = {"title": 1.5, "content": 1.0, "body": 0.3}
+DISMAX_TIEBREAK = 0.2
+BM25_K1 = 1.2
+BM25_B = 0.75
+# a synonym counts a little less than the word typed
+SYNONYM_WEIGHT = 0.8
+# adjacent query words found near each other in the text ("Christmas lights", "North Park Street")
+PHRASE_BOOST = 1.0
+
+# Facet name -> the field that counts it; filters take the same names.
+FACETS = ("kind", "body_facet", "year", "outcome", "person", "org", "has_action")
+_FACET_FIELD = {"person": "person_facet", "org": "org_facet"}
+_MULTI_VALUED = {"outcome", "person", "org"}
+
+# A word in more than this share of items only re-ranks what the rarer words matched: it finds
+# nothing on its own worth having and costs most of the query time.
+COMMON_SHARE = 0.06
 
 # `date:2019..2021`, `date:2019-03..2020`, `date:2023-02-23`, `date:2023`
 DATE_FILTER_RE = re.compile(
@@ -55,9 +103,35 @@ DATE_FILTER_RE = re.compile(
         (?=\s|$)""",
     re.X,
 )
+# "since 2020" / "before 2019" in plain words, the way people say it
+SINCE_RE = re.compile(
+    r"""\b(?P<op>since|after|before|until)\s+   # the relation
+        (?P<year>(?:19|20)\d{2})\b               # a four-digit year""",
+    re.X | re.I,
+)
+# The parts of a query that are not free text: quoted phrases, field:value, [ranges], (groups)
+PROTECTED_RE = re.compile(
+    r"""  "[^"]*"                      # a quoted phrase
+        | \b\w+:(?:"[^"]*"|\[[^\]]*\]|\S+)  # a field filter, its value quoted, ranged or bare
+        | \[[^\]]*\]                    # a bare range
+    """,
+    re.X,
+)
+WORD_RE = re.compile(r"[\w'’*-]+")
 FIELD_ALIASES = {"org": "org", "organisation": "org", "organization": "org", "person": "person",
                  "people": "person", "action": "action", "kind": "kind", "body": "body", "number": "number",
                  "title": "title", "text": "content", "year": "year", "outcome": "outcome"}
+OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+# Words that shape a natural question but never name its subject. Dropped from free text when
+# content words remain; quoted phrases keep them.
+QUESTION_WORDS = frozenset("""
+    a about after all also am an and any anyone are as at be been before being both but by can could
+    did do does doing done during each either ever for from had has have having he her here hers him
+    his how i if in into is it its itself me mr mrs ms dr cllr my of on once only or other our out
+    over own please said say says she should show so some such tell than that the their them then
+    there these they this those through to too under until up upon us very was we were what when
+    where whether which while who whom whose why will with would you your
+""".split())
 MAX_QUERY_CHARS = 500
 SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.txt"
 
@@ -77,6 +151,13 @@ def load_synonyms(*paths: Path) -> dict[str, list[str]]:
     return groups
 
 
+@lru_cache(maxsize=8)
+def _synonym_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
+    # longest forms first, so "speed limit" wins over "speed"
+    ordered = sorted(forms, key=len, reverse=True)
+    return re.compile(r"(?<![\w:\-])(" + "|".join(re.escape(f) for f in ordered) + r")(?![\w\-])", re.I)
+
+
 def expand_synonyms(query: str, synonyms: dict[str, list[str]]) -> str:
     """Replace each synonym form in the free-text part of a query by an OR of its group.
 
@@ -84,15 +165,18 @@ def expand_synonyms(query: str, synonyms: dict[str, list[str]]) -> str:
     """
     if not synonyms:
         return query
-    forms = sorted(synonyms, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w:\-])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w\-])", re.I)
+    pattern = _synonym_pattern(tuple(synonyms))
+    return _map_free_text(query, lambda text: _expand_plain(text, pattern, synonyms))
+
+
+def _map_free_text(query: str, fn: object) -> str:
+    """Apply ``fn`` to the free-text stretches of ``query``, leaving protected parts as they are."""
     out, pos = [], 0
-    # skip quoted phrases and field:value tokens
-    for m in re.finditer(r'"[^"]*"|\b\w+:(?:"[^"]*"|\S+)|\[[^\]]*\]', query):
-        out.append(_expand_plain(query[pos:m.start()], pattern, synonyms))
+    for m in PROTECTED_RE.finditer(query):
+        out.append(fn(query[pos:m.start()]))  # type: ignore[operator]
         out.append(m.group(0))
         pos = m.end()
-    out.append(_expand_plain(query[pos:], pattern, synonyms))
+    out.append(fn(query[pos:]))  # type: ignore[operator]
     return "".join(out)
 
 
@@ -103,6 +187,30 @@ def _expand_plain(text: str, pattern: re.Pattern[str], synonyms: dict[str, list[
         return "(" + " OR ".join(alts) + ")"
 
     return pattern.sub(sub, text)
+
+
+def strip_question_words(query: str) -> str:
+    """Drop question words ("when did", "where was") from a query's free text.
+
+    Only when content words remain, and only in free text: phrases, filters and the operators
+    AND/OR/NOT are kept as typed. Punctuation around the dropped words goes too.
+
+    >>> strip_question_words("When did the council agree the budget?")
+    'council agree budget'
+    """
+    plain = WORD_RE.findall(PROTECTED_RE.sub(" ", query))
+    content = [w for w in plain if w.lower().strip("'’-") not in QUESTION_WORDS and w not in OPERATORS]
+    if not content:
+        return query
+
+    def keep(text: str) -> str:
+        # operators keep their neighbours; parentheses survive so groups still parse
+        toks = re.findall(r"[()]|[\w'’*.\-]+", text)
+        out = [t.strip(".") for t in toks
+               if t in "()" or t in OPERATORS or t.lower().strip("'’-.") not in QUESTION_WORDS]
+        return " " + " ".join(t for t in out if t) + " "
+
+    return " ".join(_map_free_text(query, keep).split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +230,10 @@ class IndexedItem:
     organisations: tuple[str, ...] = ()
     action_ids: tuple[str, ...] = ()
     outcomes: tuple[str, ...] = ()
+    preamble: bool = False  # text before the first item of a document that has items
+    # a numbered paragraph of another item is found on its own but shown as that item: unit_id
+    # is the item it belongs to ("" = itself); number and title are then the unit's
+    unit_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,58 +258,266 @@ class SearchResult:
     total: int
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    suggestion: str | None = None  # "did you mean": the query with misspelt words corrected
 
 
 class QueryError(ValueError):
     """A query that cannot be run (too long, or unparseable)."""
 
 
+# A heading never ends on one of these; a first line cut mid-sentence does.
+_RUN_ON_END = frozenset("a an and as at by for from in of on or that the to with was were".split())
+
+
+def is_paragraph(item: Item) -> bool:
+    """True when a sub-item is a numbered paragraph of its parent rather than an item of its own.
+
+    Its number does not carry the parent's ("2." under "87.", where "87.2" would), and its title
+    is the start of running text: a long first line, a sentence, or a line cut mid-phrase.
+    Such paragraphs are cited by the parent's number.
+    """
+    if item.level < 2 or not item.parent:
+        return False
+    if item.number.startswith(item.parent.rstrip(".") + "."):
+        return False
+    words = item.title.split()
+    if not words:
+        return True
+    return (len(words) > 8 or (len(words) >= 5 and item.title.rstrip().endswith((".", ":", ";")))
+            or words[-1].lower().strip(",") in _RUN_ON_END)
+
+
+def _parents(items: Sequence[Item]) -> list[int]:
+    """For each item, the index of its parent (the nearest earlier item of a lower level), or -1."""
+    out, stack = [], []  # stack of indexes with strictly increasing levels
+    for i, it in enumerate(items):
+        while stack and items[stack[-1]].level >= it.level:
+            stack.pop()
+        out.append(stack[-1] if stack else -1)
+        stack.append(i)
+    return out
+
+
 def items_for_index(doc: Document, meeting_id: str | None) -> list[IndexedItem]:
-    """The index rows of one document: one per item, or one for the whole text when it has none."""
+    """The index rows of one document: one per item, plus its preamble (item id ``{doc}.-1``).
+
+    A numbered paragraph (:func:`is_paragraph`) is its own row, so it ranks on its own words,
+    but is shown as the item it belongs to; that item's row also carries the paragraphs' text
+    and extracted values (Kent-style minutes put the whole discussion in paragraphs under a
+    heading-only minute, and the minute is what people cite). The preamble row (text before
+    the first item: attendance, or an action table at the top of the minutes) has number "".
+    """
     base: dict[str, str] = dict(document_id=doc.id, meeting_id=meeting_id or "", path=doc.path,
                                 kind=str(doc.kind), body=doc.body or "", meeting_date=doc.meeting_date or "")
+    items = doc.items
+    parents = _parents(items)
+    unit = list(range(len(items)))
+    for i, it in enumerate(items):
+        if parents[i] >= 0 and is_paragraph(it):
+            unit[i] = unit[parents[i]]
+    members: dict[int, list[int]] = {}
+    for i, u in enumerate(unit):
+        members.setdefault(u, []).append(i)
     rows = []
-    for i, it in enumerate(doc.items):
+    for i, it in enumerate(items):
+        u = unit[i]
+        family = [items[j] for j in members[i]] if u == i else [it]
+        head = items[u]
         rows.append(IndexedItem(
-            item_id=item_id(doc.id, i), number=it.number, title=it.title, text=it.text,
-            page_start=it.page_start,
-            people=tuple(sorted({m.value for m in it.people})),
-            organisations=tuple(sorted({m.value for m in it.organisations})),
-            action_ids=tuple(sorted({a.id for a in it.actions if a.id})),
-            outcomes=tuple(sorted({str(d.outcome) for d in it.decisions})),
+            item_id=item_id(doc.id, i), number=head.number, title=head.title,
+            text="\n".join(x.text for x in family), page_start=it.page_start,
+            people=tuple(sorted({m.value for x in family for m in x.people})),
+            organisations=tuple(sorted({m.value for x in family for m in x.organisations})),
+            action_ids=tuple(sorted({a.id for x in family for a in x.actions if a.id})),
+            outcomes=tuple(sorted({str(d.outcome) for x in family for d in x.decisions})),
+            unit_id="" if u == i else item_id(doc.id, u),
             **base,  # type: ignore[arg-type]
         ))
-    if not doc.items and doc.preamble.strip():
+    if doc.preamble.strip():
         rows.append(IndexedItem(item_id=item_id(doc.id, -1), number="", title=doc.title, text=doc.preamble,
-                                page_start=doc.page_start, **base))  # type: ignore[arg-type]
+                                page_start=doc.page_start, preamble=bool(doc.items),
+                                **base))  # type: ignore[arg-type]
     return rows
 
 
-class _MarkFormatter(highlight.HtmlFormatter):
-    """``<mark>term</mark>``; whoosh escapes the text around it."""
+class _Open:
+    """A searcher opened for one index generation, and what was read from it."""
 
-    def __init__(self) -> None:
-        super().__init__(tagname="mark", between=" … ")
-        self.template = "<%(tag)s>%(t)s</%(tag)s>"
+    def __init__(self, ix: index.Index, key: tuple[int, str]) -> None:
+        self.ix = ix
+        self.key = key
+        self.searcher: Searcher = ix.searcher()
+        self.doc_count = self.searcher.doc_count_all()
+        self.parser = _make_parser(ix.schema)
+        self._facet_rows: list[dict[str, tuple[str, ...]]] | None = None
+        self._lock = threading.Lock()
+        self._lengths: dict[str, np.ndarray] = {}
+        self._avg: dict[str, float] = {}
+        self._scores: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._dates: np.ndarray | None = None
+
+    # -- the free-text engine's view of the index: BM25 arrays per term ----------------------
+    def lengths(self, fname: str) -> tuple[np.ndarray, float]:
+        """Per document number, the length of a field (and its mean), read once per generation."""
+        if fname not in self._lengths:
+            reader = self.searcher.reader()
+            arr = np.fromiter((reader.doc_field_length(d, fname, 0) or 0 for d in range(self.doc_count)),
+                              dtype=np.float32, count=self.doc_count)
+            arr = np.nan_to_num(arr)  # whoosh has no length for a row whose field is empty
+            self._avg[fname] = max(1.0, float(arr.mean()) if len(arr) else 1.0)
+            self._lengths[fname] = arr
+        return self._lengths[fname], self._avg[fname]
+
+    def postings(self, fname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Document numbers holding a term, and its weight in each (frequency x boosts)."""
+        ids: list[int] = []
+        weights: list[float] = []
+        for sub, offset in self.searcher.leaf_searchers():
+            reader = sub.reader()
+            if (fname, term) not in reader:
+                continue
+            m = reader.postings(fname, term)
+            if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
+                # whole blocks at a time: the per-posting calls cost more than the scoring
+                while m.is_active():
+                    if m._ids is None:
+                        m._read_ids()
+                    if m._weights is None:
+                        m._read_weights()
+                    ids.extend(d + offset for d in m._ids[m._i:])
+                    weights.extend(m._weights[m._i:])
+                    m._next_block()
+            else:  # a segment with deletions wraps its postings: go one by one
+                while m.is_active():
+                    ids.append(m.id() + offset)
+                    weights.append(m.weight())
+                    m.next()
+        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
+
+    def bm25(self, fname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, BM25 score of ``term`` in field ``fname`` for each), cached."""
+        key = (fname, term)
+        hit = self._scores.get(key)
+        if hit is not None:
+            return hit
+        ids, tf = self.postings(fname, term)
+        if len(ids):
+            lengths, avg = self.lengths(fname)
+            df = len(ids)
+            idf = np.log(1.0 + (self.doc_count - df + 0.5) / (df + 0.5))
+            norm = BM25_K1 * ((1.0 - BM25_B) + BM25_B * lengths[ids] / avg)
+            scores = (idf * tf * (BM25_K1 + 1.0) / (tf + norm)).astype(np.float32)
+        else:
+            scores = np.zeros(0, dtype=np.float32)
+        if len(self._scores) > 20000:  # a bound for long-running servers; the next query refills
+            self._scores.clear()
+        self._scores[key] = (ids, scores)
+        return ids, scores
+
+    def dates(self) -> np.ndarray:
+        """Per document number, its meeting date as YYYYMMDD (0 when unknown)."""
+        if self._dates is None:
+            reader = self.searcher.reader()
+            col = reader.column_reader("date") if reader.has_column("date") else None
+            vals = []
+            for d in range(self.doc_count):
+                v = col[d] if col is not None else reader.stored_fields(d).get("date", "")
+                v = v.decode() if isinstance(v, bytes) else (v or "")
+                vals.append(int(v) if v.isdigit() else 0)
+            self._dates = np.asarray(vals, dtype=np.int64)
+        return self._dates
+
+    def live(self) -> np.ndarray:
+        """Per document number, False for deleted rows."""
+        reader = self.searcher.reader()
+        if not reader.has_deletions():
+            return np.ones(self.doc_count, dtype=bool)
+        return np.fromiter((not reader.is_deleted(d) for d in range(self.doc_count)), dtype=bool,
+                           count=self.doc_count)
+
+    def facet_rows(self) -> list[dict[str, tuple[str, ...]]]:
+        """Per document number, its facet values (read once per generation)."""
+        with self._lock:
+            if self._facet_rows is None:
+                rows: list[dict[str, tuple[str, ...]]] = []
+                reader = self.searcher.reader()
+                for docnum in range(reader.doc_count_all()):
+                    sf = reader.stored_fields(docnum) if not reader.is_deleted(docnum) else {}
+                    row = {}
+                    for name in FACETS:
+                        value = sf.get(_FACET_FIELD.get(name, name)) or ""
+                        vals = [v.strip() for v in value.split(",")] if name in _MULTI_VALUED else [value]
+                        row[name] = tuple(v for v in vals if v)
+                    rows.append(row)
+                self._facet_rows = rows
+            return self._facet_rows
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+class _DisMaxGroup(qparser.DisMaxGroup):
+    def query(self, parser):  # type: ignore[no-untyped-def]
+        q = super().query(parser)
+        if isinstance(q, DisjunctionMax):
+            q.tiebreak = DISMAX_TIEBREAK
+        return q
+
+
+def _make_parser(schema: Schema) -> qparser.QueryParser:
+    # each word scores by its best field (plus a little for the others), not their sum: a common
+    # word in a heading and the text must not outweigh a rare word found once
+    parser = qparser.QueryParser(None, schema, group=qparser.OrGroup)
+    parser.add_plugin(qparser.MultifieldPlugin(list(FIELD_WEIGHTS), fieldboosts=FIELD_WEIGHTS,
+                                               group=_DisMaxGroup))
+    parser.remove_plugin_class(qparser.WildcardPlugin)
+    parser.add_plugin(qparser.PrefixPlugin())
+    return parser
 
 
 class SearchIndex:
-    """A whoosh index of items on disk under ``data_dir/whoosh``."""
+    """A whoosh index of items on disk under ``data_dir/whoosh``.
+
+    Searchers are opened once per thread and index generation, and reused across searches.
+    """
 
     def __init__(self, data_dir: Path, synonyms: dict[str, list[str]] | None = None) -> None:
         self.dir = Path(data_dir) / INDEX_DIRNAME
-        self._ix: index.Index | None = None
         self.synonyms = synonyms if synonyms is not None else load_synonyms(
             SYNONYMS_FILE, Path(data_dir) / "synonyms.txt")
+        # whoosh readers share file handles, so each thread gets its own
+        self._local = threading.local()
 
     # -- lifecycle -------------------------------------------------------------------------
     def exists(self) -> bool:
         return self.dir.exists() and index.exists_in(str(self.dir))
 
-    def _open(self) -> index.Index:
-        if self._ix is None:
-            self._ix = index.open_dir(str(self.dir))
-        return self._ix
+    def _key(self) -> tuple[int, str]:
+        """What identifies the index on disk now: the generation marker's mtime and content."""
+        marker = self.dir / "GENERATION"
+        try:
+            return marker.stat().st_mtime_ns, marker.read_text()
+        except OSError:
+            return 0, ""
+
+    def _opened(self) -> _Open:
+        """This thread's searcher, reopened when a rebuild or an update changed the index."""
+        key = self._key()
+        cur: _Open | None = getattr(self._local, "open", None)
+        if cur is not None and cur.key == key and key != (0, ""):
+            return cur
+        if cur is not None:
+            cur.close()
+        opened = _Open(index.open_dir(str(self.dir)), key)
+        self._local.open = opened
+        return opened
+
+    def close(self) -> None:
+        """Close this thread's searcher (others close when they next notice a change)."""
+        cur: _Open | None = getattr(self._local, "open", None)
+        if cur is not None:
+            cur.close()
+            self._local.open = None
 
     def is_healthy(self) -> bool:
         """True when the index opens and can be read end to end."""
@@ -236,6 +556,7 @@ class SearchIndex:
                 self._add(w, it)
                 n += 1
         ix.close()
+        self.close()
         old = self.dir.with_name(INDEX_DIRNAME + ".old")
         if old.exists():
             shutil.rmtree(old)
@@ -244,82 +565,451 @@ class SearchIndex:
         tmp.rename(self.dir)
         if old.exists():
             shutil.rmtree(old)
-        self._ix = None
         self._set_generation(generation)
         return n
 
     def update(self, remove_documents: Sequence[str], items: Iterable[IndexedItem], generation: int) -> None:
         """Delete the given documents' items and add ``items``, in one commit."""
-        ix = self._open()
+        self.close()
+        ix = index.open_dir(str(self.dir))
         with ix.writer() as w:
             for doc_id in remove_documents:
                 w.delete_by_term("document_id", doc_id)
             for it in items:
                 self._add(w, it)
-        self._ix = None
         self._set_generation(generation)
 
     @staticmethod
     def _add(w: object, it: IndexedItem) -> None:
         date = it.meeting_date.replace("-", "")
+        boost = KIND_BOOST.get(DocKind(it.kind), 1.0) if it.kind in DocKind._value2member_map_ else 1.0
+        boost *= (DECISION_BOOST if it.outcomes else 1.0) * (PREAMBLE_BOOST if it.preamble else 1.0)
         w.add_document(  # type: ignore[attr-defined]
             item_id=it.item_id, document_id=it.document_id, meeting_id=it.meeting_id, path=it.path,
-            number=it.number, title=it.title, content=it.text, kind=it.kind, body=it.body,
+            unit_id=it.unit_id or it.item_id, fingerprint=_fingerprint(it.number, it.text),
+            number=it.number, heading=it.title, title="" if it.item_id.endswith(".-1") else it.title,
+            content=it.text, pairs=it.text, kind=it.kind, body=it.body,
             body_facet=it.body, date=date, meeting_date=it.meeting_date, year=date[:4],
             page_start=it.page_start, person=",".join(it.people), org=",".join(it.organisations),
+            person_facet=",".join(p.replace(",", " ") for p in it.people),
+            org_facet=",".join(o.replace(",", " ") for o in it.organisations),
             action=",".join(a.lower() for a in it.action_ids), outcome=",".join(it.outcomes),
-            _boost=KIND_BOOST.get(DocKind(it.kind), 1.0) * (1.15 if it.outcomes else 1.0),
+            has_action="yes" if it.action_ids else "no",
+            _boost=boost,
         )
 
     def doc_count(self) -> int:
-        with self._open().searcher() as s:
-            return int(s.doc_count())
+        return int(self._opened().searcher.doc_count())
 
     # -- search ----------------------------------------------------------------------------
     def search(self, query: str, limit: int = 10, offset: int = 0, sort: str = "relevance",
                filters: dict[str, str] | None = None, facets: bool = False) -> SearchResult:
-        """Item-level search, best first (or newest first with ``sort="date"``)."""
+        """Item-level search, best first (or newest first with ``sort="date"``).
+
+        ``filters`` and the returned ``facets`` use the names in :data:`FACETS`. ``total`` is
+        exact. ``suggestion`` is set when a word of the query is in no item and a close word is.
+        """
         if len(query) > MAX_QUERY_CHARS:
             raise QueryError(f"query too long ({len(query)} characters, at most {MAX_QUERY_CHARS})")
-        ix = self._open()
-        parser = qparser.MultifieldParser(["title", "content"], ix.schema, group=qparser.OrGroup.factory(0.9))
-        parser.remove_plugin_class(qparser.WildcardPlugin)
-        parser.add_plugin(qparser.PrefixPlugin())
-        text = expand_synonyms(_rewrite_query(query), self.synonyms)
-        q = _exclusions_apply(parser.parse(text)) if text.strip() else Every()
-        filter_q = None
-        if filters:
-            terms = [Term(k, v) for k, v in filters.items() if v and k in SCHEMA.names()]
-            if terms:
-                filter_q = And(terms) if len(terms) > 1 else terms[0]
-        with ix.searcher() as s:
-            kw: dict[str, object] = {"limit": offset + limit, "filter": filter_q}
+        op = self._opened()
+        s = op.searcher
+        want = offset + limit
+        stripped = strip_question_words(_rewrite_query(query))
+        if stripped.strip() and _is_plain(stripped):
+            ranked, total, matched, terms = self._search_words(stripped, op, filters, sort, want)
+        else:
+            ranked, total, matched, terms = self._search_parsed(stripped, op, filters, sort, want, facets)
+        hits = [_hit(s.stored_fields(d), score, terms) for d, score in ranked[offset:want]]
+        facet_counts = _count_facets(op, matched) if facets else {}
+        suggestion = self._suggest(query, op) if len(hits) < limit or total < 5 else None
+        return SearchResult(query=query, total=total, hits=hits, facets=facet_counts, suggestion=suggestion)
+
+    def _search_words(self, text: str, op: _Open, filters: dict[str, str] | None, sort: str,
+                      want: int) -> tuple[list[tuple[int, float]], int, np.ndarray, set[str]]:
+        """Plain words, scored over whole arrays (see :func:`_free_text_scores`)."""
+        scores, terms = _free_text_scores(text, self.synonyms, op)
+        mask = _filter_mask(op, filters)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        scores = np.where(op.live(), scores, 0.0)
+        matched = np.flatnonzero(scores > 0)
+        dates = op.dates()
+        fetch = want * 3 + 10
+        while True:
             if sort == "date":
-                kw["sortedby"] = sorting.FieldFacet("date", reverse=True)
-            if facets:
-                kw["groupedby"] = {f: sorting.FieldFacet(f, allow_overlap=f == "outcome") for f in FACETS}
-                kw["maptype"] = sorting.Count
-            results = s.search(q, **kw)
-            results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-            results.formatter = _MarkFormatter()
-            hits = []
-            for r in results[offset:offset + limit]:
-                snippet = r.highlights("content", top=2) or r.highlights("title") or _plain_snippet(r["content"])
-                hits.append(Hit(
-                    document_id=r["document_id"], path=r["path"], item_id=r["item_id"],
-                    item_number=r.get("number", ""), title=r.get("title", ""), kind=r["kind"],
-                    body=r.get("body", ""), meeting_date=r.get("meeting_date") or None,
-                    page_start=int(r.get("page_start") or 1), score=round(float(r.score or 0.0), 3),
-                    snippet=snippet, meeting_id=r.get("meeting_id", ""),
-                ))
-            total = len(results)
-            facet_counts: dict[str, list[tuple[str, int]]] = {}
-            if facets:
-                for f in FACETS:
-                    groups = results.groups(f)
-                    facet_counts[f] = sorted(((str(k), int(v)) for k, v in groups.items() if k),
-                                             key=lambda kv: (-kv[1], kv[0]))
-        return SearchResult(query=query, total=total, hits=hits, facets=facet_counts)
+                order = matched[np.lexsort((-scores[matched], -dates[matched]))][:fetch]
+            else:
+                top = matched if len(matched) <= fetch else \
+                    matched[np.argpartition(-scores[matched], fetch)[:fetch]]
+                # best first; equal scores (to 3 places) go to the newer meeting
+                order = top[np.lexsort((-dates[top], -np.round(scores[top], 3)))]
+            ranked = _fold(op.searcher, [(int(d), float(scores[d])) for d in order])
+            if len(ranked) >= want or len(order) < fetch:
+                return ranked, len(matched), matched, terms
+            fetch *= 4
+
+    def _search_parsed(self, text: str, op: _Open, filters: dict[str, str] | None, sort: str, want: int,
+                       facets: bool) -> tuple[list[tuple[int, float]], int, np.ndarray, set[str]]:
+        """The query language (phrases, fields, AND/OR/NOT, prefixes, ranges) through whoosh."""
+        s = op.searcher
+        q = self._parse(text, op)
+        filter_q = _filter_query(filters)
+        fetch = want * 3 + 10
+        while True:
+            if sort == "date":
+                results = s.search(q, limit=fetch, filter=filter_q,
+                                   sortedby=sorting.FieldFacet("date", reverse=True))
+                ranked = [(r.docnum, float(r.score or 0.0)) for r in results]
+            else:
+                results = s.search(q, limit=fetch, filter=filter_q)
+                ranked = _newest_first_on_ties(s, [(r.docnum, float(r.score or 0.0)) for r in results])
+            got = len(ranked)
+            ranked = _fold(s, ranked)
+            # folding paragraphs and copies can leave a page short: ask for more while there are more
+            if len(ranked) >= want or got < fetch:
+                break
+            fetch *= 4
+        matched = np.zeros(0, dtype=np.int64)
+        if facets:
+            ids = set(s.docs_for_query(q))
+            if filter_q is not None:
+                ids &= set(s.docs_for_query(filter_q))
+            matched = np.asarray(sorted(ids), dtype=np.int64)
+            total = len(matched)
+        else:
+            total = results.scored_length() if results.has_exact_length() else len(results)
+        return ranked, total, matched, _highlight_terms(q)
+
+    def _parse(self, query: str, op: _Open) -> Query:
+        """A query in the query language (already rewritten), synonyms expanded, as whoosh's."""
+        if not query.strip():
+            return Every()
+        text = expand_synonyms(query, self.synonyms)
+        try:
+            q = op.parser.parse(text)
+        except Exception as exc:  # noqa: BLE001 - whoosh raises many kinds on odd input
+            raise QueryError(f"cannot read the query: {exc}") from exc
+        return _exclusions_apply(q)
+
+    def _suggest(self, query: str, op: _Open) -> str | None:
+        """The query with each word that no item contains replaced by the closest word that one does."""
+        reader = op.searcher.reader()
+        corrector = None
+        changed = False
+
+        def fix(text: str) -> str:
+            nonlocal corrector, changed
+
+            def word(m: re.Match[str]) -> str:
+                nonlocal corrector, changed
+                w = m.group(0)
+                low = w.lower()
+                if (len(low) < 4 or not low.isalpha() or w in OPERATORS or low in QUESTION_WORDS
+                        or low in self.synonyms or _known(reader, low)):
+                    return w
+                if corrector is None:
+                    corrector = op.searcher.corrector("content")
+                found = corrector.suggest(low, limit=1, maxdist=2, prefix=1)
+                if not found:
+                    return w
+                changed = True
+                return found[0]
+
+            return re.sub(r"[A-Za-z]+", word, text)
+
+        fixed = _map_free_text(query, fix)
+        return fixed if changed and fixed != query else None
+
+    def more_like(self, item_id: str, limit: int = 5) -> list[Hit]:
+        """Items like the given one (by its most distinctive words), from other documents.
+
+        Copies of the same text in another document (a reprinted set of minutes) are left out:
+        they are the same item, not a related one.
+        """
+        op = self._opened()
+        s = op.searcher
+        docnum = s.document_number(item_id=item_id)
+        if docnum is None:
+            return []
+        sf = s.stored_fields(docnum)
+        text = f"{sf.get('heading', '')}\n{sf.get('content', '')}"
+        kts = s.key_terms_from_text("content", text, numterms=12)
+        if not kts:
+            return []
+        q = Or([Term("content", w, boost=float(wt)) for w, wt in kts])
+        mask = set(s.docs_for_query(Term("document_id", sf["document_id"])))
+        results = s.search(q, limit=limit * 3 + 5, mask=mask)
+        own = " ".join(sf.get("content", "").split())
+        hits, seen = [], {own}
+        for r in results:
+            rf = r.fields()
+            body_text = " ".join(rf.get("content", "").split())
+            if body_text in seen:
+                continue
+            seen.add(body_text)
+            hits.append(_hit(rf, float(r.score or 0.0), set()))
+            if len(hits) >= limit:
+                break
+        return hits
+
+
+def _fingerprint(number: str, text: str) -> str:
+    return hashlib.blake2b(f"{number}\x00{' '.join(text.split()).lower()}".encode(), digest_size=8).hexdigest()
+
+
+def _known(reader: object, word: str) -> bool:
+    """True when an item's title or text holds ``word`` as written (before stemming)."""
+    for name in ("spell_content", "spell_title"):
+        try:
+            if reader.doc_frequency(name, word):  # type: ignore[attr-defined]
+                return True
+        except KeyError:
+            continue
+    return False
+
+
+def _filter_query(filters: dict[str, str] | None) -> Query | None:
+    if not filters:
+        return None
+    terms = []
+    for name, value in filters.items():
+        if not value:
+            continue
+        if name == "body":
+            name = "body_facet"
+        if name not in SCHEMA.names():
+            continue
+        terms.append(Term(name, value.lower() if name in ("person", "org", "outcome", "action") else value))
+    if not terms:
+        return None
+    return And(terms) if len(terms) > 1 else terms[0]
+
+
+def _count_facets(op: _Open, docnums: Iterable[int]) -> dict[str, list[tuple[str, int]]]:
+    rows = op.facet_rows()
+    counts: dict[str, Counter[str]] = {f: Counter() for f in FACETS}
+    for d in docnums:
+        row = rows[d]
+        for f in FACETS:
+            counts[f].update(row[f])
+    return {f: sorted(c.items(), key=lambda kv: (-kv[1], kv[0])) for f, c in counts.items()}
+
+
+def _fold(s: Searcher, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Keep the best row of each shown item (paragraphs fold into their item) and of each text
+    printed twice (the same minutes filed again as "minutes of the previous meeting")."""
+    out, seen = [], set()
+    for d, score in ranked:
+        sf = s.stored_fields(d)
+        keys = (("u", sf.get("unit_id") or sf["item_id"]), ("f", sf.get("fingerprint")))
+        if any(k in seen for k in keys):
+            continue
+        seen.update(keys)
+        out.append((d, score))
+    return out
+
+
+def _newest_first_on_ties(s: Searcher, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Stable re-order: equal scores (to 4 places) go to the newer meeting."""
+    dates = {d: s.stored_fields(d).get("date", "") for d, _ in ranked}
+    return sorted(ranked, key=lambda ds: (-round(ds[1], 4), _neg(dates[ds[0]])))
+
+
+def _neg(date: str) -> str:
+    # a descending key for a YYYYMMDD string inside an ascending sort
+    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in date) or "~"
+
+
+def _is_plain(text: str) -> bool:
+    """True when a query is only words: no phrases, fields, prefixes or operators."""
+    return not (PROTECTED_RE.search(text) or re.search(r'[*"]', text)
+                or any(w in OPERATORS for w in text.split()))
+
+
+def _word_query(form: str, boost: float) -> Query | None:
+    """One word or multi-word form, looked for in every searched field (the best field counts)."""
+    per_field: list[Query] = []
+    for fname, weight in FIELD_WEIGHTS.items():
+        toks = [t.text for t in SCHEMA[fname].analyzer(form)]
+        if not toks:
+            continue
+        q: Query = Term(fname, toks[0]) if len(toks) == 1 else Phrase(fname, toks)
+        per_field.append(q.with_boost(weight * boost) if weight * boost != 1.0 else q)
+    if not per_field:
+        return None
+    return DisjunctionMax(per_field, tiebreak=DISMAX_TIEBREAK) if len(per_field) > 1 else per_field[0]
+
+
+def _units(text: str, synonyms: dict[str, list[str]]) -> list[list[str]]:
+    """The words of a plain query, a synonym group as one unit: [typed form, other forms...]."""
+    joined = " ".join(WORD_RE.findall(text))
+    units: list[list[str]] = []
+    pos = 0
+    if synonyms:
+        for m in _synonym_pattern(tuple(synonyms)).finditer(joined):
+            units.extend([w] for w in joined[pos:m.start()].split())
+            typed = m.group(1).lower()
+            units.append([typed, *[g for g in synonyms[typed] if g != typed]])
+            pos = m.end()
+    units.extend([w] for w in joined[pos:].split())
+    return units
+
+
+def _dense(op: _Open, fname: str, term: str, weight: float = 1.0) -> np.ndarray:
+    out = np.zeros(op.doc_count, dtype=np.float32)
+    ids, scores = op.bm25(fname, term)
+    if len(ids):
+        out[ids] = scores * weight
+    return out
+
+
+def _form_scores(op: _Open, form: str) -> np.ndarray:
+    """Scores of one word or multi-word form: a word by its best field (plus a little for the
+    others); a multi-word form only where its words stand together (the pairs field)."""
+    toks = [t.text for t in _ANALYZER(form)]
+    if not toks:
+        return np.zeros(op.doc_count, dtype=np.float32)
+    if len(toks) == 1:
+        per_field = []
+        for fname, weight in FIELD_WEIGHTS.items():
+            ftoks = [t.text for t in SCHEMA[fname].analyzer(form)]
+            if ftoks:
+                per_field.append(_dense(op, fname, ftoks[0], weight))
+        stack = np.vstack(per_field)
+        best = stack.max(axis=0)
+        return best + DISMAX_TIEBREAK * (stack.sum(axis=0) - best)
+    shingles = [t.text for t in _PAIRS_ANALYZER(form)]
+    together = np.ones(op.doc_count, dtype=bool)
+    total = np.zeros(op.doc_count, dtype=np.float32)
+    for sh in shingles:
+        sc = _dense(op, "pairs", sh)
+        together &= sc > 0
+        total += sc
+    for t in toks:
+        total += _dense(op, "content", t)
+    return np.where(together, total, 0.0).astype(np.float32)
+
+
+def _free_text_scores(text: str, synonyms: dict[str, list[str]], op: _Open) -> tuple[np.ndarray, set[str]]:
+    """BM25 scores of every row for plain words, and the stems to mark in snippets.
+
+    Each word (or synonym group, its best form counting) scores by its best field; rows that
+    only hold words found in more than :data:`COMMON_SHARE` of rows are left out (such words
+    only re-rank what the rarer ones find); adjacent typed words standing together in the text
+    add their pair's score.
+    """
+    n = op.doc_count
+    rare_hit = np.zeros(n, dtype=bool)
+    any_hit = np.zeros(n, dtype=bool)
+    total = np.zeros(n, dtype=np.float32)
+    marks: set[str] = set()
+    limit = max(50, COMMON_SHARE * n)
+    for forms in _units(text, synonyms):
+        unit = np.zeros(n, dtype=np.float32)
+        for i, form in enumerate(forms):
+            marks.update(t.text for t in _ANALYZER(form))
+            unit = np.maximum(unit, _form_scores(op, form) * (1.0 if i == 0 else SYNONYM_WEIGHT))
+        hit = unit > 0
+        any_hit |= hit
+        if int(hit.sum()) <= limit:
+            rare_hit |= hit
+        total += unit
+    words = [t.text for t in _ANALYZER(" ".join(WORD_RE.findall(text)))]
+    for pair in dict.fromkeys(zip(words, words[1:], strict=False)):
+        total += _dense(op, "pairs", " ".join(pair), PHRASE_BOOST)
+    keep = rare_hit if rare_hit.any() else any_hit
+    return np.where(keep, total, 0.0).astype(np.float32), marks
+
+
+def _filter_mask(op: _Open, filters: dict[str, str] | None) -> np.ndarray | None:
+    fq = _filter_query(filters)
+    if fq is None:
+        return None
+    mask = np.zeros(op.doc_count, dtype=bool)
+    ids = list(op.searcher.docs_for_query(fq))
+    if ids:
+        mask[np.asarray(ids, dtype=np.int64)] = True
+    return mask
+
+
+def _highlight_terms(q: Query) -> set[str]:
+    """The stemmed text-field words a query looks for, for marking snippets."""
+    out: set[str] = set()
+    for fname, text in q.iter_all_terms(phrases=True) if hasattr(q, "iter_all_terms") else []:
+        if fname in ("title", "content") and not isinstance(text, bytes):
+            out.add(text)
+        elif fname in ("title", "content"):
+            out.add(text.decode("utf-8", "replace"))
+    return out
+
+
+SNIPPET_CHARS = 240
+_TOKEN_RE = re.compile(r"\w+(?:\.?\w+)*", re.U)
+
+
+def _snippet(text: str, terms: set[str], n: int = SNIPPET_CHARS) -> str:
+    """An escaped window of ``text`` around the densest run of query words, each in ``<mark>``.
+
+    Cheaper than whoosh's highlighter: one tokenising pass over the text, stemming each
+    distinct word once, and nothing outside the chosen window is formatted.
+    """
+    text = " ".join(text.split())
+    if not terms:
+        return escape(text[:n] + ("…" if len(text) > n else ""))
+    stem = _stemmer()
+    spans = []
+    cache: dict[str, bool] = {}
+    for m in _TOKEN_RE.finditer(text):
+        w = m.group(0).lower()
+        hit = cache.get(w)
+        if hit is None:
+            hit = cache[w] = stem(w) in terms or w in terms
+        if hit:
+            spans.append((m.start(), m.end()))
+    if not spans:
+        return escape(text[:n] + ("…" if len(text) > n else ""))
+    # the window start (a hit) that covers the most hits within n characters
+    best, best_count, j = 0, 0, 0
+    for i, (a, _) in enumerate(spans):
+        while j < len(spans) and spans[j][1] - a <= n:
+            j += 1
+        if j - i > best_count:
+            best, best_count = i, j - i
+    start = max(0, spans[best][0] - 40)
+    if start:
+        sp = text.rfind(" ", 0, start + 1)
+        start = sp + 1 if sp >= 0 and start - sp < 20 else start
+    end = min(len(text), start + n)
+    out = ["…" if start else ""]
+    pos = start
+    for a, b in spans:
+        if a < start or b > end:
+            continue
+        out.append(escape(text[pos:a]))
+        out.append(f"<mark>{escape(text[a:b])}</mark>")
+        pos = b
+    out.append(escape(text[pos:end]))
+    out.append("…" if end < len(text) else "")
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    from whoosh.lang.porter import stem
+
+    return lru_cache(maxsize=20000)(stem)
+
+
+def _hit(sf: dict[str, object], score: float, terms: set[str]) -> Hit:
+    content = str(sf.get("content", ""))
+    title = str(sf.get("heading", ""))
+    return Hit(
+        document_id=str(sf["document_id"]), path=str(sf["path"]), item_id=str(sf.get("unit_id") or sf["item_id"]),
+        item_number=str(sf.get("number", "")), title=title, kind=str(sf["kind"]),
+        body=str(sf.get("body", "")), meeting_date=str(sf.get("meeting_date") or "") or None,
+        page_start=int(sf.get("page_start") or 1), score=round(score, 3),  # type: ignore[call-overload]
+        snippet=_snippet(content, terms), meeting_id=str(sf.get("meeting_id", "")),
+    )
 
 
 def _exclusions_apply(q: Query) -> Query:
@@ -344,7 +1034,7 @@ def _date_bound(value: str, end: bool) -> str:
 
 
 def _rewrite_query(query: str) -> str:
-    """Our documented query syntax to whoosh's: field aliases and ``date:`` ranges."""
+    """Our documented query syntax to whoosh's: field aliases, ``date:`` ranges, "since 2020"."""
 
     def date_sub(m: re.Match[str]) -> str:
         a, b = m.group("a"), m.group("b")
@@ -352,7 +1042,18 @@ def _rewrite_query(query: str) -> str:
             return f"date:[{_date_bound(a, False)} TO 99991231]"
         return f"date:[{_date_bound(a, False)} TO {_date_bound(b or a, True)}]"
 
+    def since_sub(m: re.Match[str]) -> str:
+        year, rel = int(m.group("year")), m.group("op").lower()
+        if rel == "since":
+            return f"date:[{year}0101 TO 99991231]"
+        if rel == "after":
+            return f"date:[{year + 1}0101 TO 99991231]"
+        if rel == "before":
+            return f"date:[00000101 TO {year - 1}1231]"
+        return f"date:[00000101 TO {year}1231]"
+
     q = DATE_FILTER_RE.sub(date_sub, query)
+    q = _map_free_text(q, lambda t: SINCE_RE.sub(since_sub, t))
 
     def alias(m: re.Match[str]) -> str:
         name = m.group(1).lower()
@@ -362,10 +1063,3 @@ def _rewrite_query(query: str) -> str:
     # lower-case values of keyword fields so `person:Alan` matches the lower-cased terms
     q = re.sub(r"\b(person|org|action|outcome):(\"[^\"]*\"|\S+)", lambda m: f"{m.group(1)}:{m.group(2).lower()}", q)
     return q
-
-
-def _plain_snippet(text: str, n: int = 240) -> str:
-    from html import escape
-
-    text = " ".join(text.split())
-    return escape(text[:n] + ("…" if len(text) > n else ""))
