@@ -355,6 +355,7 @@ class _Open:
         self._avg: dict[str, float] = {}
         self._scores: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._dates: np.ndarray | None = None
+        self._corrector: object | None = None
 
     # -- the free-text engine's view of the index: BM25 arrays per term ----------------------
     def lengths(self, fname: str) -> tuple[np.ndarray, float]:
@@ -452,6 +453,12 @@ class _Open:
                 self._facet_rows = rows
             return self._facet_rows
 
+    def corrector(self) -> object:
+        """whoosh's spelling corrector over item text (loading it is the slow part)."""
+        if self._corrector is None:
+            self._corrector = self.searcher.corrector("content")
+        return self._corrector
+
     def close(self) -> None:
         self.searcher.close()
 
@@ -478,15 +485,18 @@ def _make_parser(schema: Schema) -> qparser.QueryParser:
 class SearchIndex:
     """A whoosh index of items on disk under ``data_dir/whoosh``.
 
-    Searchers are opened once per thread and index generation, and reused across searches.
+    One searcher is opened per index generation and shared by every search (and thread): a
+    web server that starts a thread per request must not reopen the index, nor rebuild the
+    arrays the free-text engine keeps, for each request. Searches take turns (a lock): whoosh
+    readers share file handles, and a search is a few milliseconds.
     """
 
     def __init__(self, data_dir: Path, synonyms: dict[str, list[str]] | None = None) -> None:
         self.dir = Path(data_dir) / INDEX_DIRNAME
         self.synonyms = synonyms if synonyms is not None else load_synonyms(
             SYNONYMS_FILE, Path(data_dir) / "synonyms.txt")
-        # whoosh readers share file handles, so each thread gets its own
-        self._local = threading.local()
+        self._open: _Open | None = None
+        self._lock = threading.RLock()
 
     # -- lifecycle -------------------------------------------------------------------------
     def exists(self) -> bool:
@@ -501,23 +511,25 @@ class SearchIndex:
             return 0, ""
 
     def _opened(self) -> _Open:
-        """This thread's searcher, reopened when a rebuild or an update changed the index."""
+        """The shared searcher, reopened when a rebuild or an update changed the index.
+
+        Call with ``self._lock`` held.
+        """
         key = self._key()
-        cur: _Open | None = getattr(self._local, "open", None)
+        cur = self._open
         if cur is not None and cur.key == key and key != (0, ""):
             return cur
         if cur is not None:
             cur.close()
-        opened = _Open(index.open_dir(str(self.dir)), key)
-        self._local.open = opened
-        return opened
+        self._open = _Open(index.open_dir(str(self.dir)), key)
+        return self._open
 
     def close(self) -> None:
-        """Close this thread's searcher (others close when they next notice a change)."""
-        cur: _Open | None = getattr(self._local, "open", None)
-        if cur is not None:
-            cur.close()
-            self._local.open = None
+        """Close the shared searcher; the next search opens a fresh one."""
+        with self._lock:
+            if self._open is not None:
+                self._open.close()
+                self._open = None
 
     def is_healthy(self) -> bool:
         """True when the index opens and can be read end to end."""
@@ -599,36 +611,45 @@ class SearchIndex:
         )
 
     def doc_count(self) -> int:
-        return int(self._opened().searcher.doc_count())
+        with self._lock:
+            return int(self._opened().searcher.doc_count())
 
     # -- search ----------------------------------------------------------------------------
     def search(self, query: str, limit: int = 10, offset: int = 0, sort: str = "relevance",
                filters: dict[str, str] | None = None, facets: bool = False) -> SearchResult:
         """Item-level search, best first (or newest first with ``sort="date"``).
 
-        ``filters`` and the returned ``facets`` use the names in :data:`FACETS`. ``total`` is
-        exact. ``suggestion`` is set when a word of the query is in no item and a close word is.
+        ``filters`` and the returned ``facets`` use the names in :data:`FACETS`. ``total``
+        counts matching rows (a paragraph and its item are one hit but two rows).
+        ``suggestion`` is set when a word of the query is in no item and a close word is.
         """
         if len(query) > MAX_QUERY_CHARS:
             raise QueryError(f"query too long ({len(query)} characters, at most {MAX_QUERY_CHARS})")
+        with self._lock:
+            return self._search(query, limit, offset, sort, filters, facets)
+
+    def _search(self, query: str, limit: int, offset: int, sort: str, filters: dict[str, str] | None,
+                facets: bool) -> SearchResult:
         op = self._opened()
         s = op.searcher
         want = offset + limit
-        stripped = strip_question_words(_rewrite_query(query))
-        if stripped.strip() and _is_plain(stripped):
-            ranked, total, matched, terms = self._search_words(stripped, op, filters, sort, want)
+        rest, filter_parts = _split_filters(strip_question_words(_rewrite_query(query)))
+        typed_filters = [self._parse(part, op) for part in filter_parts]
+        filter_q = _and([q for q in [_filter_query(filters), *typed_filters] if q is not None])
+        if rest.strip() and _is_plain(rest):
+            ranked, total, matched, terms = self._search_words(rest, op, filter_q, sort, want)
         else:
-            ranked, total, matched, terms = self._search_parsed(stripped, op, filters, sort, want, facets)
+            ranked, total, matched, terms = self._search_parsed(rest, op, filter_q, sort, want, facets)
         hits = [_hit(s.stored_fields(d), score, terms) for d, score in ranked[offset:want]]
         facet_counts = _count_facets(op, matched) if facets else {}
-        suggestion = self._suggest(query, op) if len(hits) < limit or total < 5 else None
+        suggestion = self._suggest(query, op)
         return SearchResult(query=query, total=total, hits=hits, facets=facet_counts, suggestion=suggestion)
 
-    def _search_words(self, text: str, op: _Open, filters: dict[str, str] | None, sort: str,
+    def _search_words(self, text: str, op: _Open, filter_q: Query | None, sort: str,
                       want: int) -> tuple[list[tuple[int, float]], int, np.ndarray, set[str]]:
         """Plain words, scored over whole arrays (see :func:`_free_text_scores`)."""
         scores, terms = _free_text_scores(text, self.synonyms, op)
-        mask = _filter_mask(op, filters)
+        mask = _filter_mask(op, filter_q)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         scores = np.where(op.live(), scores, 0.0)
@@ -648,12 +669,11 @@ class SearchIndex:
                 return ranked, len(matched), matched, terms
             fetch *= 4
 
-    def _search_parsed(self, text: str, op: _Open, filters: dict[str, str] | None, sort: str, want: int,
+    def _search_parsed(self, text: str, op: _Open, filter_q: Query | None, sort: str, want: int,
                        facets: bool) -> tuple[list[tuple[int, float]], int, np.ndarray, set[str]]:
         """The query language (phrases, fields, AND/OR/NOT, prefixes, ranges) through whoosh."""
         s = op.searcher
         q = self._parse(text, op)
-        filter_q = _filter_query(filters)
         fetch = want * 3 + 10
         while True:
             if sort == "date":
@@ -677,7 +697,7 @@ class SearchIndex:
             matched = np.asarray(sorted(ids), dtype=np.int64)
             total = len(matched)
         else:
-            total = results.scored_length() if results.has_exact_length() else len(results)
+            total = len(results)
         return ranked, total, matched, _highlight_terms(q)
 
     def _parse(self, query: str, op: _Open) -> Query:
@@ -708,7 +728,7 @@ class SearchIndex:
                         or low in self.synonyms or _known(reader, low)):
                     return w
                 if corrector is None:
-                    corrector = op.searcher.corrector("content")
+                    corrector = op.corrector()
                 found = corrector.suggest(low, limit=1, maxdist=2, prefix=1)
                 if not found:
                     return w
@@ -726,6 +746,10 @@ class SearchIndex:
         Copies of the same text in another document (a reprinted set of minutes) are left out:
         they are the same item, not a related one.
         """
+        with self._lock:
+            return self._more_like(item_id, limit)
+
+    def _more_like(self, item_id: str, limit: int) -> list[Hit]:
         op = self._opened()
         s = op.searcher
         docnum = s.document_number(item_id=item_id)
@@ -818,6 +842,43 @@ def _newest_first_on_ties(s: Searcher, ranked: list[tuple[int, float]]) -> list[
 def _neg(date: str) -> str:
     # a descending key for a YYYYMMDD string inside an ascending sort
     return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in date) or "~"
+
+
+# Fields that narrow a search rather than rank it: `kind:minutes budget` is budget, in minutes.
+FILTER_FIELDS = frozenset({"kind", "body", "body_facet", "person", "org", "action", "outcome", "date", "year",
+                           "number", "has_action"})
+_FILTER_TOKEN_RE = re.compile(
+    r"""(?<![\w:])(?P<neg>NOT\s+|-)?               # an optional negation
+        (?P<field>[a-z_]+):                        # a filter field name
+        (?P<value>"[^"]*"|\[[^\]]*\]|[^\s()]+)     # its value: quoted, a [range] or a bare word""",
+    re.X,
+)
+
+
+def _split_filters(query: str) -> tuple[str, list[str]]:
+    """``kind:minutes budget date:[..]`` -> ("budget", ["kind:minutes", "date:[..]"]).
+
+    Filter tokens are ANDed with the rest, whatever operators surround them: a filter typed
+    next to words means "these words, within this".
+    """
+    parts: list[str] = []
+
+    def take(m: re.Match[str]) -> str:
+        if m.group("field") not in FILTER_FIELDS:
+            return m.group(0)
+        parts.append(("NOT " if m.group("neg") else "") + f"{m.group('field')}:{m.group('value')}")
+        return " "
+
+    rest = _FILTER_TOKEN_RE.sub(take, query)
+    # an operator left dangling by a removed filter ("budget AND kind:minutes")
+    rest = re.sub(r"^\s*(?:AND|OR)\b|\b(?:AND|OR|NOT)\s*$", " ", rest.strip())
+    return " ".join(rest.split()), parts
+
+
+def _and(queries: list[Query]) -> Query | None:
+    if not queries:
+        return None
+    return queries[0] if len(queries) == 1 else And(queries)
 
 
 def _is_plain(text: str) -> bool:
@@ -921,8 +982,7 @@ def _free_text_scores(text: str, synonyms: dict[str, list[str]], op: _Open) -> t
     return np.where(keep, total, 0.0).astype(np.float32), marks
 
 
-def _filter_mask(op: _Open, filters: dict[str, str] | None) -> np.ndarray | None:
-    fq = _filter_query(filters)
+def _filter_mask(op: _Open, fq: Query | None) -> np.ndarray | None:
     if fq is None:
         return None
     mask = np.zeros(op.doc_count, dtype=bool)

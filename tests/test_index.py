@@ -6,7 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from search_app.index import IndexedItem, QueryError, SearchIndex, _rewrite_query, expand_synonyms
+from minutebook.model import DocKind, Document, Item
+from search_app.index import (
+    FACETS,
+    IndexedItem,
+    QueryError,
+    SearchIndex,
+    _rewrite_query,
+    expand_synonyms,
+    items_for_index,
+    strip_question_words,
+)
 
 
 def _item(n: int, text: str, **kw: object) -> IndexedItem:
@@ -103,3 +113,122 @@ def test_expand_synonyms_leaves_phrases_and_fields_alone() -> None:
     syn = {"asb": ["asb", "anti-social behaviour"], "anti-social behaviour": ["asb", "anti-social behaviour"]}
     assert expand_synonyms('"asb" kind:asb', syn) == '"asb" kind:asb'
     assert expand_synonyms("asb report", syn) == '(asb OR "anti-social behaviour") report'
+
+
+# -- ranking and the engine's additions ---------------------------------------------------------
+
+@pytest.mark.parametrize("question, expected", [
+    pytest.param("When did the council agree the budget?", "council agree budget", id="when-did"),
+    pytest.param("Where was it recorded that MKB was standing down?", "recorded MKB standing down", id="where-was"),
+    pytest.param('Which "village hall" roof', '"village hall" roof', id="phrase-kept"),
+    pytest.param("car OR roof NOT hall", "car OR roof NOT hall", id="operators-kept"),
+    pytest.param("when", "when", id="nothing-left-keeps-the-query"),
+])
+def test_question_words_are_dropped(question: str, expected: str) -> None:
+    assert strip_question_words(question) == expected
+
+
+def test_a_natural_question_finds_the_item(index: SearchIndex) -> None:
+    assert index.search("When was the car park barrier broken?").hits[0].item_id == "doc1.0"
+
+
+def test_words_and_a_typed_filter_are_anded(index: SearchIndex) -> None:
+    # `kind:report` narrows the words; it does not add every report
+    assert [h.item_id for h in index.search("knife kind:report").hits] == ["doc2.0"]
+    assert index.search("barrier kind:report").total == 0
+    assert [h.item_id for h in index.search("limit since 2013").hits] == ["doc3.0"]
+    assert index.search("barrier since 2013").total == 0
+
+
+def test_facets_have_every_name_and_filters_take_the_same_names(index: SearchIndex) -> None:
+    res = index.search("", facets=True)
+    assert set(res.facets) == set(FACETS) >= {"kind", "body_facet", "year", "outcome", "person", "org", "has_action"}
+    assert dict(res.facets["person"]) == {"Alan Smith": 1}  # printed case, not the search form
+    assert dict(res.facets["has_action"]) == {"no": 3, "yes": 1}
+    assert dict(res.facets["year"]) == {"2011": 1, "2012": 1, "2013": 1, "2014": 1}
+    only = index.search("", filters={"person": "Alan Smith", "has_action": "yes"})
+    assert [h.item_id for h in only.hits] == ["doc3.0"]
+    assert index.search("limit", filters={"kind": "agenda"}).total == 0
+
+
+def test_did_you_mean_corrects_a_word_no_item_has(index: SearchIndex) -> None:
+    res = index.search("barier")
+    assert res.suggestion == "barrier"
+    assert index.search("barrier").suggestion is None
+    assert index.search("vilage hall").suggestion == "village hall"
+
+
+def test_more_like_finds_related_items_in_other_documents(tmp_path: Path) -> None:
+    ix = SearchIndex(tmp_path)
+    ix.rebuild([
+        _item(1, "Allotments. The allotment waiting list and allotment rents for next year."),
+        _item(2, "Allotment rents. Allotment rents rise next year; the waiting list is long."),
+        _item(3, "Speed limit. A 20mph limit was resolved."),
+        _item(4, "Allotments. The allotment waiting list and allotment rents for next year.", document_id="doc4"),
+    ], generation=1)
+    like = ix.more_like("doc1.0")
+    # doc4 is a reprint of doc1's text: the same item, not a related one
+    assert [h.item_id for h in like] == ["doc2.0"]
+    assert ix.more_like("nope.0") == []
+
+
+def test_preamble_rows_and_paragraphs_shown_as_their_item() -> None:
+    doc = Document(path="/p/min.pdf", sha256="d" * 64, part=0, kind=DocKind.MINUTES, body="Kent County Council Cabinet",
+                   meeting_date="2025-01-30", page_start=1, page_end=3, lines=[], title="Cabinet minutes",
+                   preamble="Cabinet minutes\nACTION LIST\nJan25.01 Clerk to write to the bus company",
+                   items=[
+                       Item(number="87", title="Cabinet Member Updates", parent=None, page_start=1, page_end=2,
+                            text="87. Cabinet Member Updates\n(Item 4)"),
+                       Item(number="1", title="Mr Watkins wrote to the Minister of State for Care about",
+                            parent="87", page_start=2, page_end=2, level=2,
+                            text="1. Mr Watkins wrote to the Minister of State for Care about\nNational Insurance."),
+                       Item(number="88", title="Budget monitoring", parent=None, page_start=3, page_end=3,
+                            text="88. Budget monitoring"),
+                       Item(number="1", title="Capital programme", parent="88", page_start=3, page_end=3, level=2,
+                            text="1. Capital programme\nThe capital programme was agreed."),
+                   ])
+    rows = {r.item_id.replace(doc.id, "d"): r for r in items_for_index(doc, "m1")}
+    assert rows["d.-1"].number == "" and "bus company" in rows["d.-1"].text and rows["d.-1"].preamble
+    # a numbered paragraph is found on its words but shown as minute 87, whose row holds its text
+    assert rows["d.1"].unit_id == f"{doc.id}.0" and rows["d.1"].number == "87"
+    assert "National Insurance" in rows["d.0"].text
+    # a titled sub-item is an item of its own
+    assert rows["d.3"].unit_id == "" and rows["d.3"].number == "1"
+
+
+def test_paragraph_hits_fold_into_their_item_and_reprints_into_one(tmp_path: Path) -> None:
+    ix = SearchIndex(tmp_path)
+    common = dict(kind="minutes", body="Cabinet", meeting_date="2025-01-30")
+    ix.rebuild([
+        IndexedItem(item_id="a.0", document_id="a", meeting_id="", path="/a.pdf", number="87", title="Updates",
+                    text="87. Updates", page_start=1, **common),
+        IndexedItem(item_id="a.1", document_id="a", meeting_id="", path="/a.pdf", number="87", title="Updates",
+                    text="1. Mr Watkins wrote about National Insurance.", page_start=2, unit_id="a.0", **common),
+        IndexedItem(item_id="b.0", document_id="b", meeting_id="", path="/b.pdf", number="87", title="Updates",
+                    text="87. Updates", page_start=1, **common),
+        IndexedItem(item_id="b.1", document_id="b", meeting_id="", path="/b.pdf", number="87", title="Updates",
+                    text="1. Mr Watkins wrote about National Insurance.", page_start=2, unit_id="b.0", **common),
+    ], generation=1)
+    hits = ix.search("Watkins national insurance").hits
+    assert len(hits) == 1 and hits[0].item_id in {"a.0", "b.0"} and hits[0].item_number == "87"
+    assert "<mark>Watkins</mark>" in hits[0].snippet
+
+
+def test_minutes_rank_above_an_agenda_on_the_same_words(tmp_path: Path) -> None:
+    ix = SearchIndex(tmp_path)
+    ix.rebuild([_item(1, "Bus shelter repairs. Bus shelter repairs.", kind="agenda"),
+                _item(2, "Bus shelter repairs. Bus shelter repairs.", kind="minutes")], generation=1)
+    assert [h.item_id for h in ix.search("bus shelter").hits] == ["doc2.0", "doc1.0"]
+
+
+def test_equal_scores_go_to_the_newer_meeting(tmp_path: Path) -> None:
+    ix = SearchIndex(tmp_path)
+    ix.rebuild([_item(1, "Bus shelter repairs.", document_id="x"), _item(5, "Bus shelter repairs.")],
+               generation=1)
+    assert ix.search("bus shelter").hits[0].meeting_date == "2015-03-01"
+
+
+def test_a_reused_searcher_sees_a_rebuild(index: SearchIndex) -> None:
+    assert index.search("barrier").total == 1
+    index.rebuild([_item(9, "Tarmac. New tarmac.")], generation=9)
+    assert index.search("barrier").total == 0 and index.search("tarmac").total == 1
