@@ -53,11 +53,12 @@ SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n+")  # sentence or line breaks, which
 
 
 def default_source() -> Path:
-    """The dev evaluation's data directory when present, else our own sample ingest."""
-    for cand in (Path("/tmp/eval1/data"), ROOT / "scratch" / "bench" / "src"):
-        if (cand / "minutebook.sqlite3").exists():
-            return cand
-    raise SystemExit("no source store: run `minutebook ingest ../shared/corpus/... --data scratch/bench/src`")
+    """Our own sample ingest of the dev corpus (a store another run owns may be rebuilt under it)."""
+    cand = ROOT / "scratch" / "bench" / "src"
+    if (cand / "minutebook.sqlite3").exists():
+        return cand
+    raise SystemExit(f"no source store: run `minutebook ingest ../shared/corpus/... --no-ner --data {cand}` "
+                     "or pass --source")
 
 
 def real_items(source: Path) -> list[IndexedItem]:
