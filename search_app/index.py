@@ -3,11 +3,15 @@
 This is the only module that knows about whoosh; everything else talks to :class:`SearchIndex`
 with plain dataclasses, so the engine can be swapped by rewriting this one file.
 
-Ranking, in order of effect: BM25F over the item title (weighted up), its text (a parent item's
-text includes its sub-items', so a minute whose paragraphs carry the substance is found by
-them) and the body's name (weighted down); question words are dropped from natural questions;
-very common words only re-rank what the rarer words found; a document boost puts decisions and
-minutes above agendas; equal scores go to the newer meeting.
+Two paths. Plain words (and natural questions, their question words dropped) are scored by
+this module over whole numpy arrays read from whoosh's postings: BM25 per field, each word
+counting by its best field (title 1.5, text 1, body name 0.3), a synonym group as one word,
+adjacent words found together (the `pairs` field) adding their pair's score, rows holding only
+very common words left out. Anything in the query language (phrases, AND/OR/NOT, prefixes,
+`title:`) goes through whoosh's parser and scorer. Typed filters (`kind:`, `date:`, "since
+2020") narrow either path. Both then fold numbered paragraphs into the item they belong to and
+reprinted copies into one hit; a document boost puts decisions and minutes above agendas;
+equal scores go to the newer meeting.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import numpy as np
 from whoosh import index, qparser, sorting
 from whoosh.analysis import ShingleFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.query import And, AndNot, DisjunctionMax, Every, Not, Or, Phrase, Query, Term
+from whoosh.query import And, AndNot, DisjunctionMax, Every, Not, Or, Query, Term
 from whoosh.searching import Searcher
 
 from minutebook.model import DocKind, Document, Item, item_id
@@ -49,10 +53,10 @@ SCHEMA = Schema(
     # a row's heading as shown; what is searched is `title`, empty for a preamble or whole text
     # (the document's own title names the meeting, not a subject, and is in the text anyway)
     heading=STORED,
-    title=TEXT(analyzer=_ANALYZER, spelling=True),
+    title=TEXT(analyzer=_ANALYZER),  # its words are in the text too, which spelling reads
     content=TEXT(analyzer=_ANALYZER, stored=True, spelling=True),
     # adjacent word pairs of title and text ("north park", "park street"): nearness as a term
-    pairs=TEXT(analyzer=_PAIRS_ANALYZER),
+    pairs=TEXT(analyzer=_PAIRS_ANALYZER, phrase=False),  # no positions: a pair is its own nearness
     kind=ID(stored=True),
     body=TEXT(stored=True),
     body_facet=ID(stored=True),
@@ -783,7 +787,7 @@ def _fingerprint(number: str, text: str) -> str:
 
 def _known(reader: object, word: str) -> bool:
     """True when an item's title or text holds ``word`` as written (before stemming)."""
-    for name in ("spell_content", "spell_title"):
+    for name in ("spell_content",):
         try:
             if reader.doc_frequency(name, word):  # type: ignore[attr-defined]
                 return True
@@ -885,20 +889,6 @@ def _is_plain(text: str) -> bool:
     """True when a query is only words: no phrases, fields, prefixes or operators."""
     return not (PROTECTED_RE.search(text) or re.search(r'[*"]', text)
                 or any(w in OPERATORS for w in text.split()))
-
-
-def _word_query(form: str, boost: float) -> Query | None:
-    """One word or multi-word form, looked for in every searched field (the best field counts)."""
-    per_field: list[Query] = []
-    for fname, weight in FIELD_WEIGHTS.items():
-        toks = [t.text for t in SCHEMA[fname].analyzer(form)]
-        if not toks:
-            continue
-        q: Query = Term(fname, toks[0]) if len(toks) == 1 else Phrase(fname, toks)
-        per_field.append(q.with_boost(weight * boost) if weight * boost != 1.0 else q)
-    if not per_field:
-        return None
-    return DisjunctionMax(per_field, tiebreak=DISMAX_TIEBREAK) if len(per_field) > 1 else per_field[0]
 
 
 def _units(text: str, synonyms: dict[str, list[str]]) -> list[list[str]]:
