@@ -536,9 +536,15 @@ class SearchIndex:
                 self._open = None
 
     def is_healthy(self) -> bool:
-        """True when the index opens and can be read end to end."""
+        """True when the index opens, has this module's fields and can be read end to end.
+
+        An index written by an older version of this module (other fields) is not healthy: the
+        caller rebuilds it rather than search it wrongly.
+        """
         try:
             ix = index.open_dir(str(self.dir))
+            if set(SCHEMA.names()) - set(ix.schema.names()):
+                return False
             with ix.searcher() as s:
                 s.doc_count()
                 for _ in s.documents():

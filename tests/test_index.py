@@ -232,3 +232,15 @@ def test_a_reused_searcher_sees_a_rebuild(index: SearchIndex) -> None:
     assert index.search("barrier").total == 1
     index.rebuild([_item(9, "Tarmac. New tarmac.")], generation=9)
     assert index.search("barrier").total == 0 and index.search("tarmac").total == 1
+
+
+def test_an_index_from_an_older_schema_is_not_healthy(tmp_path: Path) -> None:
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, TEXT, Schema
+
+    (tmp_path / "whoosh").mkdir()
+    old = whoosh_index.create_in(str(tmp_path / "whoosh"), Schema(item_id=ID(stored=True), content=TEXT))
+    with old.writer() as w:
+        w.add_document(item_id="a.0", content="text")
+    ix = SearchIndex(tmp_path)
+    assert ix.exists() and not ix.is_healthy()
