@@ -59,6 +59,35 @@ ACTION_ID_RE = re.compile(
     re.VERBOSE,
 )
 
+# A digit as OCR misreads it: O/o for 0, l/I/| for 1.
+_OCR_DIGIT = r"[\dOoIl|]"
+
+# An action ID as Tesseract may print it at the start of a table row: letters for digits
+# ("Nov2O.0l", "O3.21.07"), a comma for the dot ("03,21.07"), a space beside a dot
+# ("03.21. 07"), "(l)" for "(1)". Only trusted at a row start inside an action table, and only
+# with enough real digits (see _ocr_id_ok).
+OCR_ID_RE = re.compile(
+    rf"""
+    (?<![\w./])
+    (?:
+        (?P<month>{MONTH_WORD})                      # month-name scheme: the month as printed
+        (?P<mdigits>[ ]?{_OCR_DIGIT}{{2}}[ ]?[.,][ ]?{_OCR_DIGIT}{{2}})  # year, dot or comma, number
+      | (?P<digits>{_OCR_DIGIT}{{2}}[ ]?[.,][ ]?{_OCR_DIGIT}{{2}}[ ]?[.,][ ]?{_OCR_DIGIT}{{2}})  # MM.YY.NN
+        (?:(?P<sub>[ ]?\({_OCR_DIGIT}{{1,2}}\))      # sub-number "(1)" read as "(l)"
+          |(?P<suffix>[ ]?[a-z])(?![\w]))?          # or a suffix letter "d"
+    )
+    (?![\w./])
+    """,
+    re.VERBOSE,
+)
+
+# Digit-like letters and a comma, as they are meant in the digit part of an ID.
+_DIGIT_FOR = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", ",": "."})
+
+# What Tesseract reads from table rules, bullets and specks in front of a row's first cell:
+# ". Nov20.01", "| 11.18.07 d", "‘Jan21.02".
+ROW_NOISE_RE = re.compile(r"^[\s.,;:'‘’\"“”|»«*•·_=~\-–—]{1,4}(?=\S)")
+
 # "Action point 02/01", "Action Point: Feb23.03", "Action no. 4"
 INLINE_ACTION_RE = re.compile(
     rf"""
@@ -104,6 +133,15 @@ HEADER_VOCAB = frozenset(
     "officer deadline agreed".split()
 )
 
+# The role of a header word, for reading a row's cells by column (see header_roles).
+HEADER_ROLE = {
+    **dict.fromkeys("no number ref id month".split(), "id"),
+    **dict.fromkeys("action actions description".split(), "action"),
+    **dict.fromkeys("owner owners who whom responsible lead person officer".split(), "owner"),
+    **dict.fromkeys("update updates status progress comment comments".split(), "update"),
+    **dict.fromkeys("date due target deadline".split(), "date"),
+}
+
 # Owner initials as printed in an owner column: "NO", "NO/CF", "KA/JH", "ALL", "NO; CF".
 OWNER_RE = re.compile(
     r"""
@@ -138,13 +176,18 @@ TASK_RE = re.compile(
 
 # Update wording that closes an action. The word must end the phrase ("Completed - see
 # below", "Action closed", "done.") so "closed churchyard" or "remove the equipment" never count.
+# The status words allow OCR misreadings ("Cornpleted", "Compieted", "complete d", "C1osed").
 CLOSED_RE = re.compile(
     r"""
     (?:
-        \b(?:completed?|closed|done|discharged)\b            # the status word
-        (?=\s*(?:$|[.:;,!)\-–]|see\b|and\b|(?-i:[A-Z]{2,3}\b)))  # ending the phrase
-      | (?:^|\t)\s*removed?\b                                 # "Remove" as the whole update
-      | \bno[ ]longer[ ]required\b                           # anywhere
+        (?!(?<=\bthe[ ]|\bthe\n)(?-i:[a-z]))     # "the closed churchyard": an adjective (a capital
+        (?!(?<=\ba[ ])(?-i:[a-z]))(?<!/)          # starts a cell: "regarding the Completed"), "open/closed"
+        (?<!\bbe[ ])(?<!\bbe\n)(?<!\bnot[ ])       # "needs to be completed", "not done": not yet
+        \b(?:c[o0](?:m|rn)p[l1Ii|]ete(?:[ ]?d)?    # complete, completed, "complete d"
+           |c[l1Ii|]osed|done|discharged)\b        # the other status words
+        (?=\s*(?:$|[.:;,!)\-–—]|see\b|and\b|but\b|(?-i:[A-Z]{2,3}\b)))  # ending the phrase
+      | (?:^|\t)\s*removed?\b                     # "Remove" as the whole update
+      | \bno[ ]longer[ ]required\b                # anywhere
       | \baction[ ]+(?:closed|completed?)\b
     )
     """,
@@ -153,7 +196,7 @@ CLOSED_RE = re.compile(
 
 # Words that keep an action open even when another part of the row says "completed".
 ONGOING_RE = re.compile(
-    r"\b(?:on-?\s?going|o/s|outstanding|in\s+hand|in\s+progress|awaiting|pending|not\s+(?:yet|done))\b",
+    r"\b(?:on-?\s?going|o/s|outstanding|in[\s-]+hand|in\s+progress|awaiting|pending|not\s+(?:yet|done))\b",
     re.IGNORECASE,
 )
 
@@ -196,13 +239,33 @@ MAX_CONTINUATION = 100
 def canonical_action_id(raw: str) -> str:
     """The canonical action ID: as printed, marker words dropped, internal spaces removed.
 
+    OCR letter-for-digit confusions in the digit part are put right ("Nov2O.0l" is Nov20.01);
+    the month word and a suffix letter are kept as printed.
+
     >>> canonical_action_id("Action point 02/01"), canonical_action_id("Feb 23.05")
     ('02/01', 'Feb23.05')
+    >>> canonical_action_id("O3,21.07"), canonical_action_id("03.19.04(l)")
+    ('03.21.07', '03.19.04(1)')
     """
     m = INLINE_ACTION_RE.search(raw)
     if m:
         raw = m.group("id")
-    return re.sub(r"\s+", "", raw.strip()).rstrip(".")
+    raw = re.sub(r"\s+", "", raw.strip()).rstrip(".")
+    if ACTION_ID_RE.fullmatch(raw):
+        return raw
+    ocr = OCR_ID_RE.fullmatch(raw)
+    if ocr is None:
+        return raw
+    if ocr.group("month"):
+        return ocr.group("month") + ocr.group("mdigits").translate(_DIGIT_FOR)
+    return "".join((ocr.group("digits").translate(_DIGIT_FOR), (ocr.group("sub") or "").translate(_DIGIT_FOR),
+                    ocr.group("suffix") or ""))
+
+
+def _ocr_id_ok(raw: str) -> bool:
+    """An OCR-read ID keeps most of its digits real: 3 of MM.YY.NN's 6, 2 of a month ID's 4."""
+    digits = sum(ch.isdigit() for ch in raw)
+    return digits >= (2 if re.match(r"[A-Za-z]{3}", raw) else 3)
 
 
 def is_closed(update: str) -> bool:
@@ -263,14 +326,50 @@ def _lines(text: str, rows: Sequence[Sequence[str]] | None) -> list[_Line]:
 
 
 def _row_id(line: _Line, in_table: bool) -> tuple[str, str] | None:
-    """(raw id, rest of the row) when the line starts a table row."""
+    """(raw id, rest of the row) when the line starts a table row.
+
+    Inside a table, a few noise characters before the ID (a bullet, a bit of a table rule) are
+    skipped and an OCR-misread ID ("O3.21.07", "Nov2O.01") is accepted.
+    """
     stripped = line.text.lstrip()
     m = MONTH_ID_RE.match(stripped)
     if m is None and in_table:
         m = TABLE_ID_RE.match(stripped)
+        if m is None:
+            noise = ROW_NOISE_RE.match(stripped)
+            if noise is not None:
+                stripped = stripped[noise.end() :]
+            m = MONTH_ID_RE.match(stripped) or TABLE_ID_RE.match(stripped)
+            if m is None:
+                m = OCR_ID_RE.match(stripped)
+                if m is not None and not _ocr_id_ok(m.group(0)):
+                    m = None
     if m is None:
         return None
     return m.group(0), stripped[m.end() :].strip(" \t‖:-")
+
+
+def _cells_after_id(cells: Sequence[str], raw: str) -> list[str]:
+    """A row's cells with the ID (and any noise cell or characters before it) taken out.
+
+    The ID may share its cell with the description ("Sept21.01 NO will ...").
+    """
+    rest = list(cells)
+    while rest:
+        first = rest[0]
+        at = first.find(raw)
+        if at >= 0:
+            tail = first[at + len(raw) :].strip()
+            return [tail, *rest[1:]] if tail else rest[1:]
+        if first and ROW_NOISE_RE.sub("", first).strip(" .,;:'‘’|*•-–—"):
+            # the ID split over two cells ("11.18.07" | "d Speed monitoring")
+            left = raw[raw.find(first.strip()) + len(first.strip()) :].strip() if first.strip() in raw else ""
+            rest = rest[1:]
+            if left and rest and rest[0].startswith(left):
+                rest[0] = rest[0][len(left) :].strip()
+            return [c for i, c in enumerate(rest) if c or i]
+        rest = rest[1:]
+    return rest
 
 
 def _looks_like_heading(rest: str) -> bool:
@@ -295,27 +394,47 @@ def _is_header(line: _Line) -> bool:
     return bool(HEADER_WORDS_RE.search(t)) and known / len(words) >= 0.7
 
 
+def header_roles(header: Sequence[str]) -> list[str]:
+    """The column roles a table header names, one per column: id, action, owner, update, date.
+
+    Words of one role next to each other in one cell are one column ("MONTH / NUMBER", "ACTION
+    POINT", "By whom"); a cell naming two roles is two columns that OCR or the PDF reader ran
+    together ("Owner Update"). A second "action" column is the update column ("ACTION POINT |
+    ACTION").
+
+    >>> header_roles(["No", "Action", "Owner Update"])
+    ['id', 'action', 'owner', 'update']
+    >>> header_roles(["MONTH / NUMBER", "ACTION POINT", "ACTION"])
+    ['id', 'action', 'update']
+    """
+    roles: list[str] = []
+    for cell in header:
+        cell_roles: list[str] = []
+        for word in re.findall(r"[A-Za-z]+", cell):
+            role = HEADER_ROLE.get(word.lower())
+            if role is not None and (not cell_roles or cell_roles[-1] != role):
+                cell_roles.append(role)
+        roles.extend(cell_roles)
+    if roles.count("action") > 1:
+        second = roles.index("action", roles.index("action") + 1)
+        roles[second] = "update"
+    return roles
+
+
 def _split_row(row: _Row, header: list[str]) -> tuple[str, str | None, str]:
     """(description, owner, update) of a table row."""
     cells = [c for c in row.cells if c]
     more = " ".join(m.strip() for m in row.more if m.strip())
     if len(cells) >= 2:
-        # map by header names when the header has the same shape
         desc, owner, update = "", None, ""
-        names = [h.lower() for h in header]
-        if len(names) == len(cells) + 1 or len(names) == len(cells):
-            offset = len(names) - len(cells)
-            for name, cell in zip(names[offset:], cells, strict=True):
-                if "owner" in name or "lead" in name or "responsib" in name or name == "who":
-                    owner = cell
-                elif any(w in name for w in ("update", "status", "progress", "comment")):
-                    update = cell
-                elif "action" in name and not desc:
-                    desc = cell
-                elif "action" in name:
-                    update = cell
-            if desc:
-                return _clean(desc), owner, _clean(f"{update} {more}")
+        roles = header_roles(header)
+        if roles[:1] == ["id"]:
+            roles = roles[1:]  # the row's cells come without the ID
+        if len(roles) == len(cells) and "action" in roles:
+            # map by the header when it has the row's shape
+            by_role = dict(zip(roles, cells, strict=True))
+            owner = by_role.get("owner")
+            return _clean(by_role["action"]), owner, _clean(f"{by_role.get('update', '')} {more}")
         for cell in cells:
             if owner is None and OWNER_RE.match(cell):
                 owner = cell
@@ -356,10 +475,7 @@ def _table_rows(lines: list[_Line]) -> Iterator[tuple[_Row, list[str]]]:
         hit = _row_id(line, in_table)
         if hit is not None:
             raw, rest = hit
-            rest_cells = list(line.cells)
-            # the ID may share its cell with the description ("Sept21.01 NO will ...")
-            first = rest_cells[0][len(raw) :].strip() if rest_cells else ""
-            rest_cells = [first, *rest_cells[1:]] if first else rest_cells[1:]
+            rest_cells = _cells_after_id(line.cells, raw)
             if _looks_like_heading(rest) and not MONTH_ID_RE.fullmatch(raw.strip()):
                 if row is not None:
                     yield row, header
@@ -391,7 +507,8 @@ def _table_rows(lines: list[_Line]) -> Iterator[tuple[_Row, list[str]]]:
         if row is not None:
             indented = text[:1] in "\t " or (len(line.cells) > 1 and not line.cells[0])
             if len(text.strip()) <= MAX_CONTINUATION or indented:
-                row.more.append(text)
+                # cells stay tab-separated: a status word's guards never reach across a cell
+                row.more.append("\t".join(c for c in line.cells if c) if len(line.cells) > 1 else text)
                 row.end = line.start + len(text)
                 continue
             # prose after a row ends the row, not the table: a second table part may follow
@@ -428,7 +545,7 @@ def find_actions(text: str, rows: Sequence[Sequence[str]] | None = None) -> Iter
     seen_spans: list[tuple[int, int]] = []
     for row, header in _table_rows(lines):
         desc, owner, update = _split_row(row, header)
-        whole = "\n".join([" ".join(row.cells), *row.more])
+        whole = "\n".join(["\t".join(row.cells), *row.more])
         # the whole row, not just the update cell: column splits are unreliable, and the
         # phrase-ending rule in CLOSED_RE keeps descriptions ("closed churchyard") from counting
         status = ActionStatus.CLOSED if is_closed(whole) else ActionStatus.OPEN

@@ -7,7 +7,7 @@ from conftest import corpus_file
 
 from ingest.reader import read_file
 from minutebook.model import ActionStatus
-from nlp.actions import canonical_action_id, find_actions, is_closed
+from nlp.actions import canonical_action_id, find_actions, header_roles, is_closed
 
 
 @pytest.mark.parametrize(
@@ -18,6 +18,11 @@ from nlp.actions import canonical_action_id, find_actions, is_closed
         pytest.param("Sept21.01", "Sept21.01", id="sept"),
         pytest.param("03.19.11 (1)", "03.19.11(1)", id="sub-number-space"),
         pytest.param("11.18.07 d", "11.18.07d", id="suffix-letter"),
+        pytest.param("O3,21.07", "03.21.07", id="ocr-letter-o-and-comma"),
+        pytest.param("Nov2O.0l", "Nov20.01", id="ocr-month-id"),
+        pytest.param("03.19.04(l)", "03.19.04(1)", id="ocr-sub-number"),
+        pytest.param("03.21. 07", "03.21.07", id="ocr-space-by-dot"),
+        pytest.param("1l.18.07 d", "11.18.07d", id="ocr-with-suffix-letter"),
     ],
 )
 def test_canonical_action_id(raw: str, canonical: str) -> None:
@@ -41,6 +46,18 @@ def test_canonical_action_id(raw: str, canonical: str) -> None:
             False,
             id="one-of-two-subactions",
         ),
+        # OCR misreadings of the status words
+        pytest.param("Cornpleted", True, id="ocr-rn-for-m"),
+        pytest.param("Compieted.", True, id="ocr-i-for-l"),
+        pytest.param("complete d", True, id="ocr-split-word"),
+        pytest.param("C1osed", True, id="ocr-1-for-l"),
+        pytest.param("Completed but no response received.", True, id="completed-but"),
+        pytest.param("Completed — tidying up to\nbe done", True, id="completed-em-dash"),
+        pytest.param("Paperwork\tneeds to be completed", False, id="to-be-completed"),
+        pytest.param("the closed\tNO\nchurchyard", False, id="the-closed-before-owner"),
+        pytest.param("NO to arrange a meeting regarding the open/closed\tNO", False, id="open-slash-closed"),
+        pytest.param("KD to provide information regarding the\tCompleted - see below\tKD", True, id="cell-after-the"),
+        pytest.param("3. Completed.\nMemorial plaque to be changed\tIn-hand", False, id="in-hand-hyphen"),
     ],
 )
 def test_is_closed(update: str, closed: bool) -> None:
@@ -148,3 +165,51 @@ def test_souldern_real_minutes() -> None:
 def test_regression_bare_action_marker_with_month_id() -> None:
     text = "It was agreed that the Clerk should obtain three quotes (Action Jan24.01)."
     assert [(a.id, a.rule) for a in find_actions(text)] == [("Jan24.01", "inline_marker")]
+
+
+@pytest.mark.parametrize(
+    ("header", "roles"),
+    [
+        pytest.param(["NO", "ACTION", "OWNER", "Update"], ["id", "action", "owner", "update"], id="four-cells"),
+        pytest.param(["No", "Action", "Owner Update"], ["id", "action", "owner", "update"], id="ocr-merged-cells"),
+        pytest.param(["MONTH / NUMBER", "ACTION POINT", "ACTION"], ["id", "action", "update"], id="second-action"),
+        pytest.param(["Ref", "Action", "By whom", "Due date"], ["id", "action", "owner", "date"], id="by-whom"),
+    ],
+)
+def test_header_roles(header: list[str], roles: list[str]) -> None:
+    assert header_roles(header) == roles
+
+
+# Tesseract's reading of a Souldern action table: a speck before one ID, a letter O for a zero,
+# the "(1)" sub-number as "(l)", the header's last two cells run together, a row with no owner.
+OCR_TABLE = [
+    ("03.21.05 Clerks Report and Actions from previous meeting",),
+    ("No", "Action", "Owner Update"),
+    (". Nov20.01 NO will speak to the Malins regarding a path", "NO", "Completed"),
+    ("around the outside of the playground", "‘Agenda item"),
+    ("Nov2O.02 CF will draft letter to Clive Smith regarding the", "Completed but no"),
+    ("churchyard wall.", "response received."),
+    ("O3.19.04(l) JH to arrange purchase of speeding signs", "JH", "In-hand"),
+    ("| 11.18.07 d", "Speed monitoring/ Potholes in Back Lane", "NO", "Email to AF"),
+]
+
+
+def test_ocr_table_rows() -> None:
+    text = "\n".join(" ".join(r) for r in OCR_TABLE)
+    got = [(a.id, a.status.value, a.description, a.owner) for a in find_actions(text, rows=OCR_TABLE) if a.id]
+    assert got == [
+        ("Nov20.01", "closed", "NO will speak to the Malins regarding a path", "NO"),
+        ("Nov20.02", "closed", "CF will draft letter to Clive Smith regarding the", None),
+        ("03.19.04(1)", "open", "JH to arrange purchase of speeding signs", "JH"),
+        ("11.18.07d", "open", "Speed monitoring/ Potholes in Back Lane", "NO"),
+    ]
+    # the update is the update column, not the owner column the header names next
+    nov02 = next(a for a in find_actions(text, rows=OCR_TABLE) if a.id == "Nov20.02")
+    assert nov02.update.startswith("Completed but no")
+
+
+def test_ocr_ids_need_a_table_and_real_digits() -> None:
+    # outside a table, and with too few real digits, a misread-looking number is no action ID
+    assert [a.id for a in find_actions("O3.21.07 NO to empty the bins NO") if a.id] == []
+    table = "ACTION LIST SUMMARY\nNO ACTION OWNER\nOl.lO.Ol NO to empty the bins NO\n"
+    assert [a.id for a in find_actions(table) if a.id] == []
