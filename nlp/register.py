@@ -135,7 +135,10 @@ def _split_same_meeting(seen: list[_Seen], chains: list[_Building]) -> list[list
 
     The usual case is one action listed twice (progress table and summary): one group. Two
     groups when the rows' words differ and one row is closed while another stays open (the ID
-    was reused for a new action), or when a new ID is printed on two unrelated rows.
+    was reused for a new action), when a new ID is printed on two unrelated rows, or when the ID
+    names this meeting's month and one row carries on an earlier record while another row's
+    words share nothing with it (the numbering restarted and reused the ID). A later meeting's
+    summary that re-lists an old ID with a follow-up task stays one action.
     """
     groups: list[list[_Seen]] = []
     for s in seen:
@@ -154,7 +157,40 @@ def _split_same_meeting(seen: list[_Seen], chains: list[_Building]) -> list[list
     if closed_and_open or not chains:
         # the record carried from earlier meetings takes the closed row; the new one starts after
         return sorted(groups, key=lambda g: ActionStatus.CLOSED not in {s.mention.status for s in g})
+    if _issued_at(seen[0].mention.id, seen[0].doc.meeting_date):
+        earlier = [d for c in chains for d in c.descriptions]
+        carried = [g for g in groups if any(_overlap(d, g[0].mention.description) >= SAME_ACTION_MIN_OVERLAP
+                                            for d in earlier)]
+        fresh = [g for g in groups if g not in carried]
+        if carried and fresh:
+            return [[s for g in carried for s in g], [s for g in fresh for s in g]]
     return [[s for g in groups for s in g]]
+
+
+# The month (and year) an action ID names: "Sept21.01", "09.21.05" (minute number MM.YY.NN).
+_ID_MONTH_RE = re.compile(
+    r"""
+    ^(?:(?P<word>[A-Za-z]{3})[A-Za-z]*[ ]?(?P<wyear>\d{2})\.   # month-name scheme
+      | (?P<month>\d{2})\.(?P<year>\d{2})\.\d{2})            # minute-number scheme
+    """,
+    re.VERBOSE,
+)
+_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+
+
+def _issued_at(action_id: str, meeting_date: str | None) -> bool:
+    """True when the ID names the month and year of this meeting, so it may be issued here."""
+    m = _ID_MONTH_RE.match(action_id)
+    if m is None or not meeting_date or len(meeting_date) < 7:
+        return False
+    if m.group("word"):
+        word = m.group("word").lower()
+        if word not in _MONTHS:
+            return False
+        month, year = _MONTHS.index(word) + 1, int(m.group("wyear"))
+    else:
+        month, year = int(m.group("month")), int(m.group("year"))
+    return meeting_date[2:4] == f"{year:02d}" and meeting_date[5:7] == f"{month:02d}"
 
 
 def _match_chain(chains: list[_Building], group: list[_Seen]) -> _Building | None:

@@ -87,3 +87,32 @@ def test_bodies_and_unnumbered_mentions_are_kept_apart() -> None:
     ]
     recs = build_actions(docs)
     assert sorted((r.body, r.id) for r in recs) == [("One PC", "01.20.01"), ("Two PC", "01.20.01")]
+
+
+def test_id_renumbered_at_its_own_month_starts_a_new_action() -> None:
+    # numbering restarted at the second September meeting: its summary reuses Sept21.01
+    land = "NO to progress registration of the playing fields with Land Registry"
+    party = "NO will arrange for a working party to remove the remaining playground equipment"
+    docs = [
+        doc("2021-09-02", mention("Sept21.01", land)),
+        doc("2021-09-30", mention("Sept21.01", land, update="Paperwork sent"), mention("Sept21.01", party)),
+        doc("2021-11-25", mention("Sept21.01", party, update="On-going")),
+    ]
+    old, new = build_actions(docs)
+    assert [h.meeting_date for h in old.history] == ["2021-09-02", "2021-09-30"]
+    assert [h.meeting_date for h in new.history] == ["2021-09-30", "2021-11-25"]
+    assert new.description == party
+
+
+def test_follow_up_task_under_an_old_id_stays_one_action() -> None:
+    # a later summary re-lists a March ID with a follow-up task: the same action point
+    docs = [
+        doc("2019-03-28", mention("03.19.04(2)", "JH to arrange purchase of speeding signs")),
+        doc(
+            "2019-05-23",
+            mention("03.19.04(2)", "JH to arrange purchase of speeding signs", update="Ordered"),
+            mention("03.19.04(2)", "CF to remind Cllr Fatemian of the contact at OCC"),
+        ),
+    ]
+    (rec,) = build_actions(docs)
+    assert [h.meeting_date for h in rec.history] == ["2019-03-28", "2019-05-23"]
