@@ -422,27 +422,37 @@ def header_roles(header: Sequence[str]) -> list[str]:
 
 
 def _split_row(row: _Row, header: list[str]) -> tuple[str, str | None, str]:
-    """(description, owner, update) of a table row."""
+    """(description, owner, update) of a table row.
+
+    Under a header, continuation lines go to their columns: a line with a cell per column is
+    split by the header; in a line with fewer cells, an initials cell is the owner's, the
+    leftmost other cell continues the description and the rest is update text. A lone cell is
+    update text, unless the table has no update column (an action summary).
+    """
     cells = [c for c in row.cells if c]
     more = " ".join(m.strip() for m in row.more if m.strip())
     if len(cells) >= 2:
-        desc, owner, update = "", None, ""
         roles = header_roles(header)
         if roles[:1] == ["id"]:
             roles = roles[1:]  # the row's cells come without the ID
+        by_role: dict[str, list[str]]
         if len(roles) == len(cells) and "action" in roles:
             # map by the header when it has the row's shape
-            by_role = dict(zip(roles, cells, strict=True))
-            owner = by_role.get("owner")
-            return _clean(by_role["action"]), owner, _clean(f"{by_role.get('update', '')} {more}")
-        for cell in cells:
-            if owner is None and OWNER_RE.match(cell):
-                owner = cell
-            elif not desc:
-                desc = cell
-            else:
-                update = f"{update} {cell}"
-        return _clean(desc), owner, _clean(f"{update} {more}")
+            by_role = {role: [cell] for role, cell in zip(roles, cells, strict=True)}
+        else:
+            by_role = {"action": [], "owner": [], "update": []} if not roles or "update" in roles else \
+                {"action": [], "owner": []}
+            for cell in cells:
+                if not by_role["owner"] and OWNER_RE.match(cell):
+                    by_role["owner"].append(cell)
+                elif not by_role["action"] or "update" not in by_role:
+                    by_role["action"].append(cell)
+                else:
+                    by_role["update"].append(cell)
+        for line in row.more:
+            _continue_row(by_role, roles, [c.strip() for c in line.split("\t") if c.strip()])
+        owner = "; ".join(by_role["owner"]) if by_role.get("owner") else None
+        return _clean(" ".join(by_role["action"])), owner, _clean(" ".join(by_role.get("update", [])))
     rest = cells[0] if cells else ""
     owner = None
     m = TRAILING_OWNER_RE.search(" " + rest)
@@ -450,6 +460,26 @@ def _split_row(row: _Row, header: list[str]) -> tuple[str, str | None, str]:
         owner = m.group("owner")
         rest = rest[: max(0, m.start() - 1)]
     return _clean(rest), owner, _clean(more)
+
+
+def _continue_row(by_role: dict[str, list[str]], roles: list[str], parts: list[str]) -> None:
+    """Add a continuation line's cells to the columns of the row they continue."""
+    if len(parts) == len(roles) and set(roles) <= set(by_role):
+        for role, part in zip(roles, parts, strict=True):
+            by_role[role].append(part)
+        return
+    # fewer cells than columns: an initials cell is the owner's, the leftmost other cell continues
+    # the description, the rest the update (a lone cell: the update)
+    rest = []
+    for part in parts:
+        if "owner" in by_role and OWNER_RE.match(part) and len(part) <= 12:
+            by_role["owner"].append(part)
+        else:
+            rest.append(part)
+    if rest and (len(parts) >= 2 or "update" not in by_role):
+        by_role["action"].append(rest.pop(0))
+    if rest:
+        by_role["update" if "update" in by_role else "action"].append(" ".join(rest))
 
 
 def _clean(s: str) -> str:

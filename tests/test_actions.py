@@ -198,14 +198,34 @@ def test_ocr_table_rows() -> None:
     text = "\n".join(" ".join(r) for r in OCR_TABLE)
     got = [(a.id, a.status.value, a.description, a.owner) for a in find_actions(text, rows=OCR_TABLE) if a.id]
     assert got == [
-        ("Nov20.01", "closed", "NO will speak to the Malins regarding a path", "NO"),
-        ("Nov20.02", "closed", "CF will draft letter to Clive Smith regarding the", None),
+        ("Nov20.01", "closed", "NO will speak to the Malins regarding a path around the outside of the playground",
+         "NO"),
+        ("Nov20.02", "closed", "CF will draft letter to Clive Smith regarding the churchyard wall.", None),
         ("03.19.04(1)", "open", "JH to arrange purchase of speeding signs", "JH"),
         ("11.18.07d", "open", "Speed monitoring/ Potholes in Back Lane", "NO"),
     ]
-    # the update is the update column, not the owner column the header names next
+    # the update is the update column (not the owner column the header names next), and a
+    # wrapped row's cells go back to their columns
     nov02 = next(a for a in find_actions(text, rows=OCR_TABLE) if a.id == "Nov20.02")
-    assert nov02.update.startswith("Completed but no")
+    assert nov02.update == "Completed but no response received."
+
+
+def test_summary_rows_wrap_into_the_description() -> None:
+    rows = [
+        ("ACTION LIST SUMMARY",),
+        ("NO", "ACTION", "OWNER"),
+        ("Sept21.01 NO will arrange for a working party to remove the remaining playground", "NO"),
+        ("equipment the weekend after next.",),
+        ("Sept21.02 All to set up gmail addresses.", "ALL"),
+        ("CF to set up G-drive", "CF"),
+    ]
+    text = "\n".join(" ".join(r) for r in rows)
+    got = [(a.description, a.owner, a.update) for a in find_actions(text, rows=rows) if a.id]
+    assert got == [
+        ("NO will arrange for a working party to remove the remaining playground equipment the weekend after next.",
+         "NO", ""),
+        ("All to set up gmail addresses. CF to set up G-drive", "ALL; CF", ""),
+    ]
 
 
 def test_ocr_ids_need_a_table_and_real_digits() -> None:
