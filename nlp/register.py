@@ -94,9 +94,9 @@ def build_actions(documents: Sequence[Document]) -> list[ActionRecord]:
 
     records: dict[tuple[str | None, str], list[_Building]] = {}
     result: list[_Building] = []
-    for key in meeting_order:
-        body, _, action_id = key
-        seen = per_meeting[key]
+    for meeting_key in meeting_order:
+        body, _, action_id = meeting_key
+        seen = per_meeting[meeting_key]
         chains = records.setdefault((body, action_id), [])
         for group in _split_same_meeting(seen, chains):
             target = _match_chain(chains, group)
