@@ -33,6 +33,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from minutebook.errors import UnreadableDocument
 from minutebook.model import Line
 
@@ -216,6 +218,49 @@ def page_tsvs(
         pdf.close()
 
 
+RULE_INCHES = 0.6  # a letter stroke is never this long; a table rule or an underline is
+INK = 160  # grey level below which a pixel is ink
+
+
+def _long_runs(dark: np.ndarray, length: int) -> np.ndarray:
+    """Pixels that lie in a horizontal run of ink at least ``length`` long (window sums, no loops)."""
+    h, w = dark.shape
+    if w < length:
+        return np.zeros_like(dark)
+    c = np.zeros((h, w + 1), np.int32)
+    np.cumsum(dark, axis=1, out=c[:, 1:])
+    full = (c[:, length:] - c[:, :-length]) == length  # window [j, j + length) all ink
+    f = np.zeros((h, w + 1), np.int32)  # spread each full window back over its pixels
+    np.cumsum(full, axis=1, out=f[:, 1:full.shape[1] + 1])
+    f[:, full.shape[1] + 1:] = f[:, full.shape[1]:full.shape[1] + 1]
+    j = np.arange(w)
+    lo = np.clip(j - length + 1, 0, full.shape[1])
+    hi = np.clip(j + 1, 0, full.shape[1])
+    return (f[:, hi] - f[:, lo]) > 0
+
+
+def remove_rules(image: Any, dpi: int) -> Any:
+    """The page with table rules whited out.
+
+    With ``--psm 6`` Tesseract reads a ruled table as one block, and the rules between rows make
+    it drop whole rows (on one Souldern page, 4 of 5 action rows). Long straight runs of ink,
+    horizontal or vertical, are rules or underlines, never glyphs.
+    """
+    from PIL import Image
+
+    a = np.array(image.convert("L"))
+    dark = a < INK
+    n = int(dpi * RULE_INCHES)
+    rules = _long_runs(dark, n) | _long_runs(dark.T, n).T
+    grown = rules.copy()  # one pixel more each way: the anti-aliased edge of a rule
+    grown[1:] |= rules[:-1]
+    grown[:-1] |= rules[1:]
+    grown[:, 1:] |= rules[:, :-1]
+    grown[:, :-1] |= rules[:, 1:]
+    a[grown] = 255
+    return Image.fromarray(a)
+
+
 def _ocr_page(pdf: Any, page_no: int, dpi: int, psm: str, tmp: Path) -> str:
     import pypdfium2 as pdfium
 
@@ -227,6 +272,7 @@ def _ocr_page(pdf: Any, page_no: int, dpi: int, psm: str, tmp: Path) -> str:
             page.close()
     except pdfium.PdfiumError as exc:
         raise UnreadableDocument(f"OCR cannot render page {page_no}: {exc}") from exc
+    image = remove_rules(image, dpi)
     # uncompressed greyscale: no PNG encode/decode on either side
     img_path = tmp / f"p{page_no}.pgm"
     image.save(img_path)

@@ -175,6 +175,8 @@ class Document:
     items: list[Item] = field(default_factory=list)
     attendance: Attendance | None = None
     preamble: str = ""  # text before the first item (headings, attendance block)
+    # action points recorded outside any numbered item (an action table in the preamble)
+    actions: list[ActionMention] = field(default_factory=list)
 
     @property
     def id(self) -> str:

@@ -90,14 +90,18 @@ def _base_date(doc: Document) -> date | None:
         return None
 
 
+def _rows(text: str, cells: dict[str, tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Each line of ``text`` as table cells: the PDF's own cells where known, else tab-split."""
+    return [cells.get(t) or tuple(t.split("\t")) for t in text.split("\n")]
+
+
 def extract_item(item: Item, base: date | None, cells: dict[str, tuple[str, ...]]) -> None:
     """Fill an item's dates, actions and decisions, with pages mapped from character offsets.
 
     ``cells`` maps a table row's text to its cells, so action tables are read cell by cell.
     """
     item.dates = [replace(m, page=item.page_at(m.start)) for m in find_dates(item.text, base)]
-    rows = [cells.get(t) or tuple(t.split("\t")) for t in item.text.split("\n")]
-    item.actions = [replace(a, page=item.page_at(a.start)) for a in find_actions(item.text, rows)]
+    item.actions = [replace(a, page=item.page_at(a.start)) for a in find_actions(item.text, _rows(item.text, cells))]
     item.decisions = [replace(d, page=item.page_at(d.start)) for d in find_decisions(item.text)]
 
 
@@ -119,6 +123,13 @@ def process_document(doc: Document, extractor: EntityExtractor | None) -> Docume
     if not items and doc.kind == DocKind.ACTION_LOG and preamble:
         # an action log is one table with no numbered items: the whole log is its one item
         items = [whole_item(preamble, doc.title or "Action points")]
+    elif preamble and items:
+        # an action table before the first numbered item (the heading page is an image, or the
+        # clerk's table leads the minutes): its rows are still action points of this meeting
+        head = whole_item(preamble, "")
+        cells = {line.text: line.cells for line in preamble if line.cells}
+        doc.actions = [replace(a, page=head.page_at(a.start))
+                       for a in find_actions(head.text, _rows(head.text, cells)) if a.id]
     doc.items = items
     base = _base_date(doc)
     cells = {line.text: line.cells for line in doc.lines if line.cells}

@@ -63,4 +63,8 @@ def document_from_dict(d: dict[str, Any]) -> Document:
     att = d.get("attendance")
     d["attendance"] = Attendance(**_known(Attendance, att)) if att else None
     d["lines"] = []
+    d["actions"] = [
+        ActionMention(**{**_known(ActionMention, a), "status": ActionStatus(a["status"])})
+        for a in d.get("actions", [])
+    ]
     return Document(**_known(Document, d))

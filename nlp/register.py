@@ -81,16 +81,18 @@ def build_actions(documents: Sequence[Document]) -> list[ActionRecord]:
     n = 0
     for i in order:
         doc = documents[i]
-        for index, item in enumerate(doc.items):
-            for mention in item.actions:
-                if not mention.id:
-                    continue
-                key = (doc.body, doc.meeting_date or f"doc:{doc.id}", mention.id)
-                if key not in per_meeting:
-                    per_meeting[key] = []
-                    meeting_order.append(key)
-                per_meeting[key].append(_Seen(doc, item_id(doc.id, index), mention, n))
-                n += 1
+        # actions outside any numbered item (a table before the first item) come first
+        placed = [(None, m) for m in doc.actions]
+        placed += [(item_id(doc.id, index), m) for index, item in enumerate(doc.items) for m in item.actions]
+        for where, mention in placed:
+            if not mention.id:
+                continue
+            key = (doc.body, doc.meeting_date or f"doc:{doc.id}", mention.id)
+            if key not in per_meeting:
+                per_meeting[key] = []
+                meeting_order.append(key)
+            per_meeting[key].append(_Seen(doc, where, mention, n))
+            n += 1
 
     records: dict[tuple[str | None, str], list[_Building]] = {}
     result: list[_Building] = []

@@ -126,3 +126,17 @@ def test_console_script_is_installed() -> None:
     exe = Path(sys.executable).parent / "minutebook"
     res = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0 and "ingest" in res.stdout
+
+
+def test_action_table_before_the_first_item_is_read(tmp_path: Path) -> None:
+    paper = tmp_path / "minutes.md"
+    paper.write_text(
+        "ASHCOMBE PARISH COUNCIL\nMinutes of the meeting held on 4 March 2024\n"
+        "ACTION LIST\nNo\tAction\tOwner\tUpdate\nJan24.02\tRenew the insurance\tCF\tCompleted\n"
+        "1. Apologies\nNone.\n2. Bus shelter\nThe glass was broken.\n")
+    data = tmp_path / "data"
+    assert CliRunner().invoke(main, ["ingest", str(paper), "--data", str(data), "--no-ner"]).exit_code == 0
+    export = json.loads(CliRunner().invoke(main, ["export", "--data", str(data)]).stdout)
+    (action,) = export["actions"]
+    assert (action["id"], action["status"], action["closed_at"]) == ("Jan24.02", "closed", "2024-03-04")
+    assert action["history"][0]["item"] is None

@@ -116,3 +116,13 @@ def test_follow_up_task_under_an_old_id_stays_one_action() -> None:
     ]
     (rec,) = build_actions(docs)
     assert [h.meeting_date for h in rec.history] == ["2019-03-28", "2019-05-23"]
+
+
+def test_actions_outside_items_count_with_no_item() -> None:
+    first = doc("2022-01-27", mention("Jan22.02", "CF to renew the insurance"))
+    later = doc("2022-03-31")
+    later.items[1].actions = []
+    later.actions = [mention("Jan22.02", "CF to renew the insurance", "closed", "Completed")]
+    (rec,) = build_actions([first, later])
+    assert rec.closed_at == "2022-03-31"
+    assert rec.history[-1].item is None and rec.history[-1].document == later.id
