@@ -1,4 +1,4 @@
-"""PDF ingestor: pdfplumber words grouped into lines with their positions.
+"""PDF ingestor: words (from pdfium, or pdfplumber where needed) grouped into lines with positions.
 
 PDF objects never leave this module; callers get :class:`SourceFile` with :class:`Line` values.
 """
@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
@@ -18,6 +19,7 @@ from minutebook.errors import NeedsOCR, UnreadableDocument
 from minutebook.model import Line, SourceFile
 
 from . import ocr as ocr_engine
+from . import pdfium_text
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,44 @@ def _group_lines(words: list[dict[str, Any]], page_no: int) -> list[Line]:
     return lines
 
 
+def _plumber_words(page: Any) -> tuple[list[dict[str, Any]], bool]:
+    """A page's words by pdfplumber, and whether the page is a scan to OCR rather than read."""
+    try:
+        words = page.extract_words(x_tolerance=X_TOLERANCE, extra_attrs=["fontname", "size"])
+        scan = len(words) < SCAN_STAMP_WORDS and (
+            _mostly_image(page) or len(page.curves) >= VECTOR_GLYPH_CURVES)
+    finally:
+        page.close()
+    return words, scan
+
+
+def _open_pdfium(data: bytes, n_pages: int) -> pdfium.PdfDocument | None:
+    """The same PDF opened by pdfium, or None when pdfium reads it differently from pdfminer."""
+    try:
+        doc = pdfium.PdfDocument(data, password="")
+    except pdfium.PdfiumError:
+        return None
+    if len(doc) != n_pages:
+        doc.close()
+        return None
+    return doc
+
+
+def _pdfium_words(doc: pdfium.PdfDocument, page_no: int, height: float) -> list[dict[str, Any]] | None:
+    """A page's words by pdfium, or None when it cannot rebuild them as pdfplumber would."""
+    try:
+        page = doc[page_no - 1]
+    except pdfium.PdfiumError:
+        return None
+    try:
+        chars = pdfium_text.page_chars(page, height)
+    except pdfium.PdfiumError:
+        return None
+    finally:
+        page.close()
+    return None if chars is None else pdfium_text.words(chars, X_TOLERANCE)
+
+
 def _mostly_image(page: Any) -> bool:
     """Whether one image covers most of the page (a scanned page)."""
     area = float(page.width) * float(page.height)
@@ -105,12 +145,15 @@ def _page_list(numbers: list[int]) -> str:
     return shown + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
 
 
-def read_pdf(path: Path, data: bytes, ocr: bool = True) -> SourceFile:
+def read_pdf(path: Path, data: bytes, ocr: bool = True, fast: bool = True) -> SourceFile:
     """Read a PDF's text layer, OCR-ing pages that have none when ``ocr`` is set.
 
     A page that fails to parse is skipped with a logged warning and the rest are kept; the file
     fails only when no page can be read. Raises UnreadableDocument (or NeedsOCR) with a one-line
     reason. A PDF encrypted with an empty user password (owner password only) opens normally.
+    pdfplumber opens the file (its errors decide whether it is readable); with ``fast`` each
+    page's words come from pdfium (:mod:`ingest.pdfium_text`) and pdfplumber reads only the pages
+    pdfium cannot rebuild or that have too few words to rule out a scan.
     """
     if b"%PDF" not in data[:1024]:  # the header may follow a little junk, as readers allow
         if data.lstrip().startswith(b"%!"):
@@ -123,27 +166,32 @@ def read_pdf(path: Path, data: bytes, ocr: bool = True) -> SourceFile:
         # password="" is pdfminer's default too: owner-password-only PDFs open without asking
         with pdfplumber.open(path, password="") as pdf:
             n_pages = len(pdf.pages)
-            for i, page in enumerate(pdf.pages, start=1):
-                try:
-                    words = page.extract_words(
-                        x_tolerance=X_TOLERANCE, extra_attrs=["fontname", "size"]
-                    )
-                    scan = len(words) < SCAN_STAMP_WORDS and (
-                        _mostly_image(page) or len(page.curves) >= VECTOR_GLYPH_CURVES)
-                except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on a bad page
-                    failed[i] = _reason(exc)
-                    continue
-                finally:
-                    page.close()
-                if scan:
-                    # a scan with a few stamped words ("Page 2", a scanner's name), or a page of
-                    # glyphs drawn as paths with a line of real text: OCR it whole
-                    empty_pages.append(i)
-                    continue
-                page_lines = _group_lines(words, i)
-                if not page_lines:
-                    empty_pages.append(i)
-                lines.extend(page_lines)
+            fast_doc = _open_pdfium(data, n_pages) if fast else None
+            try:
+                for i, page in enumerate(pdf.pages, start=1):
+                    words = None
+                    if fast_doc is not None and not page.rotation:
+                        words = _pdfium_words(fast_doc, i, float(page.height))
+                    if words is None or len(words) < SCAN_STAMP_WORDS:
+                        # pdfium could not rebuild the page, or it may be a scan: pdfplumber
+                        # decides, with the image and curve tests
+                        try:
+                            words, scan = _plumber_words(page)
+                        except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on a bad page
+                            failed[i] = _reason(exc)
+                            continue
+                        if scan:
+                            # a scan with a few stamped words ("Page 2", a scanner's name), or a
+                            # page of glyphs drawn as paths with a line of real text: OCR it whole
+                            empty_pages.append(i)
+                            continue
+                    page_lines = _group_lines(words, i)
+                    if not page_lines:
+                        empty_pages.append(i)
+                    lines.extend(page_lines)
+            finally:
+                if fast_doc is not None:
+                    fast_doc.close()
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types on broken files
         if _is_password_error(exc):
             raise UnreadableDocument("encrypted PDF: a password is required to open it") from exc
