@@ -7,7 +7,7 @@ CORPUS ?= corpus
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install install-dev run ingest serve test test-all lint bench eval corpus clean
+.PHONY: install install-dev run ingest serve test test-all lint bench bench-load eval corpus clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -43,8 +43,15 @@ lint:
 	$(VENV)/bin/ruff check minutebook ingest nlp search_app tests bench corpus
 	$(VENV)/bin/mypy minutebook ingest nlp search_app
 
+# Benchmarks, never tests: ingest speed against bare pdfplumber, search latency at scale,
+# the gold questions, and serve under load. Figures and machine go in the README.
 bench:
 	$(PY) bench/bench_ingest.py
+	$(PY) bench/bench_search.py --sizes 10000,100000 --api
+	$(PY) bench/bench_questions.py $(DATA)
+
+bench-load:
+	$(PY) bench/load_serve.py --seconds 20
 
 eval:
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH PYTHON=$(PY) ../shared/eval/run-dev.sh bench/out/eval
