@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """Ingest benchmark: pages/s against bare single-process pdfplumber, re-ingest cost, peak RSS.
 
-usage: bench/bench_ingest.py [CORPUS] [--limit N] [--workers N]
-Runs bare pdfplumber ``extract_text`` over the corpus's text-layer PDFs (from MANIFEST.tsv), then
-``minutebook ingest`` over the same files into a fresh data directory, then again (no-op re-ingest).
-Prints one JSON object; a benchmark, never a test.
+usage: bench/bench_ingest.py [CORPUS] [--limit N] [--workers N] [--copies N]
+Runs bare pdfplumber ``extract_text`` over the corpus's text-layer PDFs (from MANIFEST.tsv, as
+``../shared/eval/baseline_pdfplumber.py`` does), then ``minutebook ingest`` over the same files
+into a fresh data directory, then again (a no-op re-ingest). ``--copies N`` ingests each file N
+times under different names (for the 1,000-document memory figure; the bare pass reads each once
+and its time is scaled). Peak RSS is the most the ingest's whole process tree (the CLI and its
+worker processes together) held at once, sampled from /proc every 50 ms. The load average before
+and after is printed: other work on the machine makes every figure worse. Prints one JSON
+object; a benchmark, never a test.
 """
 
 from __future__ import annotations
@@ -12,17 +17,20 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import platform
-import resource
+import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import pdfplumber
 
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_SECONDS = 0.05
 
 
 def text_layer_pdfs(corpus: Path, limit: int | None) -> list[Path]:
@@ -44,42 +52,83 @@ def bare_pdfplumber(paths: list[Path]) -> tuple[float, int]:
     return time.perf_counter() - t, pages
 
 
-def run_ingest(files: Path, data: Path, workers: int) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of the children, for one `minutebook ingest`."""
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (kB), from /proc."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                total += next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue  # the process ended between two reads
+    return total
+
+
+def run_ingest(files: Path, data: Path, workers: int, cli: list[str] | None = None) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS of the whole process tree (MB) and the summary line of one ingest.
+
+    ``cli`` is the command that runs ``minutebook`` (the installed script by default).
+    """
+    cmd = [*(cli or [str(Path(sys.executable).parent / "minutebook")]), "ingest", str(files),
+           "--data", str(data), "--workers", str(workers)]
     t = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([str(Path(sys.executable).parent / "minutebook"), "ingest", str(files), "--data", str(data),
-                    "--workers", str(workers)], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    return time.perf_counter() - t, peak
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            done.wait(SAMPLE_SECONDS)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
+    elapsed = time.perf_counter() - t
+    done.set()
+    sampler.join()
+    return elapsed, peak / 1024, out.strip().splitlines()[-1] if out.strip() else ""
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus"))
     ap.add_argument("--limit", type=int, default=None, help="only the first N text-layer PDFs")
-    ap.add_argument("--workers", type=int, default=0)
+    ap.add_argument("--workers", type=int, default=0, help="ingest worker processes (0: one per core)")
+    ap.add_argument("--copies", type=int, default=1, help="ingest each file this many times")
     args = ap.parse_args()
     corpus = Path(args.corpus)
     paths = text_layer_pdfs(corpus, args.limit)
+    load_before = os.getloadavg()
     bare_s, pages = bare_pdfplumber(paths)
+    bare_s, pages = bare_s * args.copies, pages * args.copies
     with tempfile.TemporaryDirectory(prefix="mb-bench-") as tmp:
         files = Path(tmp) / "files"
         files.mkdir()
-        for i, p in enumerate(paths):  # symlinks: the same bytes, one folder to ingest
-            (files / f"{i:04d}-{p.name}").symlink_to(p)
+        for copy in range(args.copies):
+            for i, p in enumerate(paths):  # symlinks: the same bytes, one folder to ingest
+                (files / f"{copy:02d}-{i:04d}-{p.name}").symlink_to(p)
         data = Path(tmp) / "data"
-        first_s, peak_mb = run_ingest(files, data, args.workers)
-        again_s, _ = run_ingest(files, data, args.workers)
+        first_s, peak_mb, summary = run_ingest(files, data, args.workers)
+        again_s, _, _ = run_ingest(files, data, args.workers)
+    docs = re.search(r"\((\d+) documents", summary)
     print(json.dumps({
-        "machine": f"{platform.machine()} {platform.processor() or ''} cores={__import__('os').cpu_count()}".strip(),
+        "machine": f"{platform.machine()} {platform.processor() or ''} cores={os.cpu_count()}".strip(),
         "python": platform.python_version(),
-        "files": len(paths), "pages": pages,
+        "load_average_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
+        "files": len(paths) * args.copies, "pages": pages,
+        "documents": int(docs.group(1)) if docs else None,
         "bare_pdfplumber_s": round(bare_s, 2), "bare_pages_per_s": round(pages / bare_s, 1),
         "ingest_s": round(first_s, 2), "ingest_pages_per_s": round(pages / first_s, 1),
         "ingest_time_ratio_to_bare": round(first_s / bare_s, 2),
         "reingest_s": round(again_s, 2), "reingest_pct_of_first": round(100 * again_s / first_s, 1),
         "peak_rss_mb": round(peak_mb, 1),
+        "ingest_summary": summary,
     }, indent=2))
 
 
