@@ -15,17 +15,27 @@ from pathlib import Path
 
 import click
 
+from .backends import location, open_store
 from .errors import MinutebookError
 
 DEFAULT_DATA = "./minutebook-data"
 
 
+def _data_location(ctx: click.Context, param: click.Parameter, value: str) -> str | Path:
+    # a postgresql:// DSN stays a string; anything else is a directory, which must not be a file
+    loc = location(value)
+    if isinstance(loc, Path) and loc.exists() and not loc.is_dir():
+        raise click.BadParameter(f"{value} is a file, not a directory", ctx=ctx, param=param)
+    return loc
+
+
 def data_option(f):  # type: ignore[no-untyped-def]
     return click.option(
-        "--data", "data", type=click.Path(file_okay=False, path_type=Path),
+        "--data", "data", type=str, callback=_data_location,
         default=lambda: os.environ.get("MINUTEBOOK_DATA", DEFAULT_DATA),
         show_default="$MINUTEBOOK_DATA or ./minutebook-data",
-        help="Data directory (store and search index), or set MINUTEBOOK_DATA.",
+        help="Data directory (store and search index), or a postgresql://user@host:port/db DSN to keep "
+             "both in PostgreSQL; or set MINUTEBOOK_DATA.",
     )(f)
 
 
@@ -44,7 +54,7 @@ def main(verbose: bool) -> None:
 @click.option("--workers", type=click.IntRange(0, 64), default=0, show_default="one per core",
               help="Worker processes for reading and extraction.")
 @click.option("--no-ner", is_flag=True, help="Skip the statistical NER model (rules only; faster).")
-def ingest(paths: tuple[Path, ...], data: Path, workers: int, no_ner: bool) -> None:
+def ingest(paths: tuple[Path, ...], data: str | Path, workers: int, no_ner: bool) -> None:
     """Ingest PDF, text, Markdown and HTML files and folders (recursively).
 
     Unchanged files are skipped by content hash; a changed file replaces its old version.
@@ -71,12 +81,11 @@ def ingest(paths: tuple[Path, ...], data: Path, workers: int, no_ner: bool) -> N
 
 @main.command()
 @data_option
-def export(data: Path) -> None:
+def export(data: str | Path) -> None:
     """Write the whole store as one JSON object to stdout (schema minutebook.export/1)."""
     from .export import build_export
-    from .store import Store
 
-    store = Store(data)
+    store = open_store(data)
     json.dump(build_export(store), sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
 
@@ -87,7 +96,7 @@ def export(data: Path) -> None:
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON object.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
-def search(query: str, data: Path, limit: int, as_json: bool, sort: str) -> None:
+def search(query: str, data: str | Path, limit: int, as_json: bool, sort: str) -> None:
     """Item-level search, best first.
 
     QUERY takes words, "quoted phrases", AND/OR/NOT, prefix*, and field filters:
@@ -120,7 +129,7 @@ def search(query: str, data: Path, limit: int, as_json: bool, sort: str) -> None
 @data_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=5000, show_default=True)
-def serve(data: Path, host: str, port: int) -> None:
+def serve(data: str | Path, host: str, port: int) -> None:
     """Serve the web UI and JSON API (GET /api/search?q=...)."""
     from search_app.app import create_app
 
@@ -136,11 +145,10 @@ def serve(data: Path, host: str, port: int) -> None:
 
 @main.command()
 @data_option
-def reindex(data: Path) -> None:
+def reindex(data: str | Path) -> None:
     """Rebuild the derived registers and the search index from the store."""
     from . import derive
-    from .store import Store
 
-    store = Store(data)
+    store = open_store(data)
     derive.refresh(store, force=True)
     click.echo(f"reindexed {store.counts()['documents']} documents")

@@ -13,19 +13,19 @@ from collections.abc import Sequence
 from nlp.links import build_links
 from nlp.people import build_organisations, build_people
 from nlp.register import build_actions
-from search_app.index import SearchIndex, items_for_index
+from search_app.index import items_for_index
 
+from .backends import AnyIndex, AnyStore, index_lock, open_search_index, store_location
 from .meetings import body_key, group_meetings
 from .model import DocKind
 from .serialize import to_dict
-from .store import INDEX_LOCK, Store, file_lock
 
 log = logging.getLogger(__name__)
 
 RECORD_KINDS = {DocKind.MINUTES, DocKind.ACTION_LOG}
 
 
-def index_usable(index: SearchIndex) -> bool:
+def index_usable(index: AnyIndex) -> bool:
     """True when the index exists and reads end to end.
 
     Any exception means "rebuild": whoosh's own existence check raises (not False) on a truncated
@@ -41,21 +41,21 @@ def index_usable(index: SearchIndex) -> bool:
             return False
 
 
-def refresh(store: Store, changed: Sequence[str] = (), removed: Sequence[str] = (), force: bool = False,
+def refresh(store: AnyStore, changed: Sequence[str] = (), removed: Sequence[str] = (), force: bool = False,
             since: int | None = None) -> None:
     """Bring derived registers and the search index up to date with the store.
 
     ``since`` is the store generation before the caller's changes: the index is updated in
     place only when it was exactly current then; otherwise it is rebuilt from the store.
-    One process at a time runs this (a lock file in the data directory): two rebuilds at once
-    would each build and swap the same index folder.
+    One process at a time runs this (a lock file in the data directory, an advisory lock on a
+    server): two rebuilds at once would each build and swap the same index.
     """
-    with file_lock(store.data_dir / INDEX_LOCK):
+    with index_lock(store):
         _refresh(store, changed, removed, force, since)
 
 
-def _refresh(store: Store, changed: Sequence[str], removed: Sequence[str], force: bool, since: int | None) -> None:
-    index = SearchIndex(store.data_dir)
+def _refresh(store: AnyStore, changed: Sequence[str], removed: Sequence[str], force: bool, since: int | None) -> None:
+    index = open_search_index(store_location(store))
     generation = store.generation()
     index_ok = index.generation() is not None and index_usable(index)
     if not force and not changed and not removed and store.derived_is_current() and index_ok \

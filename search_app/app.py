@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
+
+from minutebook.backends import location
 
 from . import views
 
@@ -22,7 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
-    app.config["DATA_DIR"] = str(Path(app.config["DATA_DIR"]))
+    app.config["DATA_DIR"] = str(location(app.config["DATA_DIR"]))  # a DSN keeps its "//"
     app.json.sort_keys = False  # type: ignore[attr-defined]
     views.init_app(app)
     return app

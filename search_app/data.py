@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from minutebook.backends import location, open_search_index, open_store
 from minutebook.meetings import slug
 from minutebook.model import Document, Item, item_id
 from minutebook.store import Store
-
-from .index import SearchIndex
 
 PREAMBLE_INDEX = -1  # item id f"{doc_id}.-1": the text before a document's first numbered item
 
@@ -304,18 +303,18 @@ def per_year(rows: list[dict[str, Any]], key: str = "date") -> list[tuple[str, i
 class Archive:
     """One per app: a store handle per thread and registers cached by generation."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = Path(data_dir)
+    def __init__(self, data_dir: str | Path) -> None:
+        self.data_dir = location(data_dir)  # a directory, or a postgresql:// DSN
         self._local = threading.local()
         self._registers: Registers | None = None
         self._lock = threading.Lock()
-        self.index = SearchIndex(self.data_dir)
+        self.index = open_search_index(self.data_dir)
 
     @property
     def store(self) -> Store:
         st = getattr(self._local, "store", None)
         if st is None:
-            st = Store(self.data_dir)
+            st = open_store(self.data_dir)
             self._local.store = st
         return st
 

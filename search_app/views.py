@@ -76,7 +76,7 @@ def registers() -> Registers:
 
 def init_app(app: Flask) -> None:
     """Attach the archive and the routes to ``app``."""
-    app.extensions["minutebook"] = Archive(Path(app.config["DATA_DIR"]))
+    app.extensions["minutebook"] = Archive(app.config["DATA_DIR"])
     app.register_blueprint(bp)
 
     @app.after_request
