@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 X_TOLERANCE = 1.5
 # Words whose tops differ by less than this many points sit on one line.
 LINE_TOLERANCE = 3.0
+# pdfium keeps a font's descent in whole thousandths of an em, so its tops can differ from
+# pdfminer's by ~0.01 pt: Word tables put words exactly LINE_TOLERANCE apart, which must not split.
+TOP_NOISE = 0.02
 # A horizontal gap wider than this (points) separates two table cells or columns.
 CELL_GAP = 18.0
 # A page with fewer words than this under an image covering SCAN_IMAGE_SHARE of it is a scan
@@ -42,7 +45,7 @@ def _group_lines(words: list[dict[str, Any]], page_no: int) -> list[Line]:
     words = sorted(words, key=lambda w: (round(w["top"]), w["x0"]))
     rows: list[list[dict[str, Any]]] = []
     for w in words:
-        if rows and abs(rows[-1][0]["top"] - w["top"]) <= LINE_TOLERANCE:
+        if rows and abs(rows[-1][0]["top"] - w["top"]) <= LINE_TOLERANCE + TOP_NOISE:
             rows[-1].append(w)
         else:
             rows.append([w])
