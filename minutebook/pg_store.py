@@ -125,6 +125,12 @@ class PgStore:
     def close(self) -> None:
         self.db.close()  # closing the session releases its advisory locks
 
+    def __del__(self) -> None:
+        # a handle dropped without close() (a web thread's store) ends its session quietly
+        db = getattr(self, "db", None)
+        if db is not None and not db.closed:
+            db.close()
+
     @contextmanager
     def transaction(self) -> Iterator[psycopg.Connection[Any]]:
         # From its first write until it closes, a store marks the database as being written,

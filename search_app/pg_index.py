@@ -366,6 +366,12 @@ class PgSearchIndex:
                 self._conn.close()
                 self._conn = None
 
+    def __del__(self) -> None:
+        # an index dropped without close() (the CLI's, an app's) ends its session quietly
+        conn = getattr(self, "_conn", None)
+        if conn is not None and not conn.closed:
+            conn.close()
+
     # -- lifecycle -------------------------------------------------------------------------
     def exists(self) -> bool:
         with self._lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,45 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     assert res.exit_code == 0, res.output + res.stderr
     export = json.loads(CliRunner().invoke(main, ["export", "--data", str(data)]).stdout)
     return data, export
+
+
+# -- PostgreSQL: a fresh database per use, when MINUTEBOOK_TEST_PG names an admin database ----------
+PG_ENV = "MINUTEBOOK_TEST_PG"
+
+
+@pytest.fixture(scope="session")
+def pg_new_database() -> Iterator[Callable[[], str]]:
+    """A factory of fresh, empty PostgreSQL databases (as ``postgresql://`` DSNs), dropped at the end.
+
+    Skips when ``MINUTEBOOK_TEST_PG`` is unset, psycopg is missing or the server does not answer,
+    so the directory backend's tests run everywhere and the server's where there is one.
+    """
+    import os
+    import uuid
+    from urllib.parse import quote
+
+    admin = os.environ.get(PG_ENV)
+    if not admin:
+        pytest.skip(f"{PG_ENV} not set: no PostgreSQL server for the backend tests")
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        conn = psycopg.connect(admin, autocommit=True, connect_timeout=5)
+    except psycopg.Error as exc:
+        pytest.skip(f"PostgreSQL at {PG_ENV} does not answer: {str(exc).strip()[:200]}")
+    parts = psycopg.conninfo.conninfo_to_dict(admin)
+    auth = quote(str(parts.get("user") or "postgres"), safe="")
+    if parts.get("password"):
+        auth += ":" + quote(str(parts["password"]), safe="")
+    host = f"{parts.get('host') or '127.0.0.1'}:{parts.get('port') or 5432}"
+    made: list[str] = []
+
+    def new() -> str:
+        name = f"mbtest_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        conn.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return f"postgresql://{auth}@{host}/{name}"
+
+    yield new
+    for name in made:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn.close()
