@@ -20,7 +20,8 @@ import hashlib
 import re
 import shutil
 import threading
-from collections import Counter
+import time
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,10 +29,25 @@ from html import escape
 from pathlib import Path
 
 import numpy as np
-from whoosh import index, qparser, sorting
+from whoosh import index, qparser, sorting, writing
 from whoosh.analysis import ShingleFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.query import And, AndNot, DisjunctionMax, Every, Not, Or, Query, Term
+from whoosh.query import (
+    And,
+    AndMaybe,
+    AndNot,
+    DisjunctionMax,
+    Every,
+    Not,
+    NullQuery,
+    Or,
+    Phrase,
+    Prefix,
+    Query,
+    Require,
+    Term,
+    TermRange,
+)
 from whoosh.searching import Searcher
 
 from minutebook.model import DocKind, Document, Item, item_id
@@ -73,6 +89,18 @@ SCHEMA = Schema(
     outcome=KEYWORD(lowercase=True, commas=True, stored=True),
     has_action=ID(stored=True),
 )
+
+# Bump when the meaning of a field changes without its name or type changing (another analyzer,
+# what is written into it): the fingerprint then differs and the index is rebuilt from the store.
+SCHEMA_VERSION = 1
+SCHEMA_FILE = "SCHEMA"
+
+
+def schema_fingerprint(schema: Schema = SCHEMA) -> str:
+    """A short hash of the schema's field names and types plus :data:`SCHEMA_VERSION`."""
+    parts = [f"v{SCHEMA_VERSION}"] + [f"{name}:{type(schema[name]).__name__}" for name in sorted(schema.names())]
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=8).hexdigest()
+
 
 # Ranking: a minute that records a decision says more than an agenda line on the same subject.
 KIND_BOOST = {DocKind.MINUTES: 1.25, DocKind.ACTION_LOG: 1.1, DocKind.REPORT: 1.0, DocKind.AGENDA: 0.8}
@@ -137,6 +165,12 @@ QUESTION_WORDS = frozenset("""
     where whether which while who whom whose why will with would you your
 """.split())
 MAX_QUERY_CHARS = 500
+# answers kept per open index (see SearchIndex.search)
+RESULT_CACHE_SIZE = 256
+# opening while another process commits: whoosh can list a table of contents that the commit
+# then deletes; a few short retries find the new one
+OPEN_RETRIES = 25
+OPEN_RETRY_PAUSE = 0.02
 SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.txt"
 
 
@@ -352,13 +386,16 @@ class _Open:
         self.key = key
         self.searcher: Searcher = ix.searcher()
         self.doc_count = self.searcher.doc_count_all()
-        self.parser = _make_parser(ix.schema)
+        # the module's schema, not the one on disk: a query must never name a field the code
+        # does not know, and a stale index is rebuilt rather than searched with its old fields
+        self.parser = _make_parser(SCHEMA)
         self._facet_rows: list[dict[str, tuple[str, ...]]] | None = None
         self._lock = threading.Lock()
         self._lengths: dict[str, np.ndarray] = {}
         self._avg: dict[str, float] = {}
         self._scores: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._dates: np.ndarray | None = None
+        self._live: np.ndarray | None = None
         self._corrector: object | None = None
 
     # -- the free-text engine's view of the index: BM25 arrays per term ----------------------
@@ -432,13 +469,24 @@ class _Open:
             self._dates = np.asarray(vals, dtype=np.int64)
         return self._dates
 
+    def ids(self, fname: str, term: str) -> np.ndarray:
+        """Document numbers holding a term (for filters: no scores, no field lengths)."""
+        key = ("#ids", fname + "\x00" + term)
+        hit = self._scores.get(key)
+        if hit is None:
+            hit = self._scores[key] = (self.postings(fname, term)[0], np.zeros(0, dtype=np.float32))
+        return hit[0]
+
     def live(self) -> np.ndarray:
-        """Per document number, False for deleted rows."""
-        reader = self.searcher.reader()
-        if not reader.has_deletions():
-            return np.ones(self.doc_count, dtype=bool)
-        return np.fromiter((not reader.is_deleted(d) for d in range(self.doc_count)), dtype=bool,
-                           count=self.doc_count)
+        """Per document number, False for deleted rows (read once per generation)."""
+        if self._live is None:
+            reader = self.searcher.reader()
+            if not reader.has_deletions():
+                self._live = np.ones(self.doc_count, dtype=bool)
+            else:
+                self._live = np.fromiter((not reader.is_deleted(d) for d in range(self.doc_count)), dtype=bool,
+                                         count=self.doc_count)
+        return self._live
 
     def facet_rows(self) -> list[dict[str, tuple[str, ...]]]:
         """Per document number, its facet values (read once per generation)."""
@@ -501,10 +549,23 @@ class SearchIndex:
             SYNONYMS_FILE, Path(data_dir) / "synonyms.txt")
         self._open: _Open | None = None
         self._lock = threading.RLock()
+        # whole answers by (query, filters, sort, page, generation): a results page asked for
+        # again (the page, then its API twin; back and forward) costs a dictionary look-up
+        self.cache_size = RESULT_CACHE_SIZE
+        self._cache: OrderedDict[tuple[object, ...], SearchResult] = OrderedDict()
 
     # -- lifecycle -------------------------------------------------------------------------
     def exists(self) -> bool:
-        return self.dir.exists() and index.exists_in(str(self.dir))
+        """True when an index is there (it may still be unreadable: see :meth:`is_healthy`)."""
+        for attempt in range(OPEN_RETRIES):
+            try:
+                return self.dir.exists() and index.exists_in(str(self.dir))
+            except FileNotFoundError:
+                # a commit replaced the table of contents just listed: look again
+                if attempt == OPEN_RETRIES - 1:
+                    raise
+                time.sleep(OPEN_RETRY_PAUSE)
+        return False
 
     def _key(self) -> tuple[int, str]:
         """What identifies the index on disk now: the generation marker's mtime and content."""
@@ -525,8 +586,19 @@ class SearchIndex:
             return cur
         if cur is not None:
             cur.close()
-        self._open = _Open(index.open_dir(str(self.dir)), key)
-        return self._open
+            self._open = None
+        self._cache.clear()
+        for attempt in range(OPEN_RETRIES):
+            try:
+                self._open = _Open(index.open_dir(str(self.dir)), key)
+                return self._open
+            except (FileNotFoundError, index.EmptyIndexError):
+                # a rebuild in another process committed between whoosh listing the newest table
+                # of contents (or its segments) and opening it; the next listing finds the new one
+                if attempt == OPEN_RETRIES - 1:
+                    raise
+                time.sleep(OPEN_RETRY_PAUSE)
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         """Close the shared searcher; the next search opens a fresh one."""
@@ -535,23 +607,39 @@ class SearchIndex:
                 self._open.close()
                 self._open = None
 
-    def is_healthy(self) -> bool:
-        """True when the index opens, has this module's fields and can be read end to end.
-
-        An index written by an older version of this module (other fields) is not healthy: the
-        caller rebuilds it rather than search it wrongly.
-        """
+    def is_current_schema(self) -> bool:
+        """True when the index was written with this module's schema (its fingerprint file matches)."""
         try:
-            ix = index.open_dir(str(self.dir))
-            if set(SCHEMA.names()) - set(ix.schema.names()):
-                return False
-            with ix.searcher() as s:
-                s.doc_count()
-                for _ in s.documents():
-                    break
-            return True
-        except Exception:  # noqa: BLE001 - any failure to read means rebuild
+            return (self.dir / SCHEMA_FILE).read_text().strip() == schema_fingerprint()
+        except OSError:
             return False
+
+    def is_healthy(self) -> bool:
+        """True when the index opens, has this module's schema and can be read end to end.
+
+        An index written by another version of this module (another :func:`schema_fingerprint`,
+        or none) is not healthy: the caller rebuilds it rather than search it wrongly.
+        """
+        if not self.dir.exists() or not self.is_current_schema():
+            return False
+        for attempt in range(OPEN_RETRIES):
+            try:
+                ix = index.open_dir(str(self.dir))
+                if set(SCHEMA.names()) - set(ix.schema.names()):
+                    return False
+                with ix.searcher() as s:
+                    s.doc_count()
+                    for _ in s.documents():
+                        break
+                return True
+            except FileNotFoundError:
+                # a commit replaced the files just listed: look again (see _opened)
+                if attempt == OPEN_RETRIES - 1:
+                    return False
+                time.sleep(OPEN_RETRY_PAUSE)
+            except Exception:  # noqa: BLE001 - any failure to read means rebuild
+                return False
+        return False
 
     def generation(self) -> int | None:
         marker = self.dir / "GENERATION"
@@ -566,7 +654,15 @@ class SearchIndex:
         tmp.replace(self.dir / "GENERATION")
 
     def rebuild(self, items: Iterable[IndexedItem], generation: int) -> int:
-        """Build a fresh index beside the old one, then swap it in. Returns the item count."""
+        """Replace every item with ``items``. Returns the item count.
+
+        A healthy index is replaced in place by one commit that drops all its old segments, so
+        a search running meanwhile (in this process or another) sees the old items or the new
+        ones, never no index. A missing, unreadable or other-schema index is built beside and
+        swapped in.
+        """
+        if self.is_healthy():  # reads the schema file first, so a garbled index never gets here
+            return self._rebuild_in_place(items, generation)
         tmp = self.dir.with_name(INDEX_DIRNAME + ".new")
         if tmp.exists():
             shutil.rmtree(tmp)
@@ -578,6 +674,7 @@ class SearchIndex:
                 self._add(w, it)
                 n += 1
         ix.close()
+        (tmp / SCHEMA_FILE).write_text(schema_fingerprint())
         self.close()
         old = self.dir.with_name(INDEX_DIRNAME + ".old")
         if old.exists():
@@ -587,6 +684,24 @@ class SearchIndex:
         tmp.rename(self.dir)
         if old.exists():
             shutil.rmtree(old)
+        self._set_generation(generation)
+        return n
+
+    def _rebuild_in_place(self, items: Iterable[IndexedItem], generation: int) -> int:
+        ix = index.open_dir(str(self.dir))
+        w = ix.writer(limitmb=256, procs=1)
+        n = 0
+        try:
+            for it in items:
+                self._add(w, it)
+                n += 1
+        except BaseException:
+            w.cancel()
+            raise
+        # CLEAR: the new segment alone makes the next table of contents; whoosh deletes the old
+        # segments' files after the switch, and readers still holding them keep their open copies
+        w.commit(mergetype=writing.CLEAR)
+        ix.close()
         self._set_generation(generation)
         return n
 
@@ -621,6 +736,7 @@ class SearchIndex:
         )
 
     def doc_count(self) -> int:
+        """How many rows the index holds (paragraph rows and preambles included)."""
         with self._lock:
             return int(self._opened().searcher.doc_count())
 
@@ -636,7 +752,21 @@ class SearchIndex:
         if len(query) > MAX_QUERY_CHARS:
             raise QueryError(f"query too long ({len(query)} characters, at most {MAX_QUERY_CHARS})")
         with self._lock:
-            return self._search(query, limit, offset, sort, filters, facets)
+            op = self._opened()
+            key = (query, tuple(sorted((filters or {}).items())), sort, offset, limit, facets, op.key)
+            cached = self._cache.get(key)
+            if cached is None:
+                cached = self._search(query, limit, offset, sort, filters, facets)
+                if self.cache_size > 0:
+                    self._cache[key] = cached
+                    while len(self._cache) > self.cache_size:
+                        self._cache.popitem(last=False)
+            else:
+                self._cache.move_to_end(key)
+            # a copy: a caller that edits its hits or facets must not edit the cached answer
+            return SearchResult(query=cached.query, total=cached.total, hits=list(cached.hits),
+                                facets={k: list(v) for k, v in cached.facets.items()},
+                                suggestion=cached.suggestion)
 
     def _search(self, query: str, limit: int, offset: int, sort: str, filters: dict[str, str] | None,
                 facets: bool) -> SearchResult:
@@ -646,24 +776,33 @@ class SearchIndex:
         rest, filter_parts = _split_filters(strip_question_words(_rewrite_query(query)))
         typed_filters = [self._parse(part, op) for part in filter_parts]
         filter_q = _and([q for q in [_filter_query(filters), *typed_filters] if q is not None])
-        if rest.strip() and _is_plain(rest):
-            ranked, total, matched, terms = self._search_words(rest, op, filter_q, sort, want)
-        else:
+        try:
+            if rest.strip() and _is_plain(rest):
+                scores, terms = _free_text_scores(rest, self.synonyms, op)
+                hit = scores > 0
+            else:
+                q = self._parse(rest, op)
+                scores, hit = _evaluate(q, op)
+                terms = _highlight_terms(q)
+            if filter_q is not None:
+                hit &= _evaluate(filter_q, op)[1]
+        except _Unsupported:
             ranked, total, matched, terms = self._search_parsed(rest, op, filter_q, sort, want, facets)
+        else:
+            ranked, total, matched = self._rank(op, scores, hit, sort, want)
         hits = [_hit(s.stored_fields(d), score, terms) for d, score in ranked[offset:want]]
         facet_counts = _count_facets(op, matched) if facets else {}
         suggestion = self._suggest(query, op)
         return SearchResult(query=query, total=total, hits=hits, facets=facet_counts, suggestion=suggestion)
 
-    def _search_words(self, text: str, op: _Open, filter_q: Query | None, sort: str,
-                      want: int) -> tuple[list[tuple[int, float]], int, np.ndarray, set[str]]:
-        """Plain words, scored over whole arrays (see :func:`_free_text_scores`)."""
-        scores, terms = _free_text_scores(text, self.synonyms, op)
-        mask = _filter_mask(op, filter_q)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        scores = np.where(op.live(), scores, 0.0)
-        matched = np.flatnonzero(scores > 0)
+    @staticmethod
+    def _rank(op: _Open, scores: np.ndarray, hit: np.ndarray, sort: str,
+              want: int) -> tuple[list[tuple[int, float]], int, np.ndarray]:
+        """The best ``want`` shown items (folded) of the rows in ``hit``, their total and the rows."""
+        hit = hit & op.live()
+        # a row can match with no score (NOT x, a filter alone): it still counts and is shown
+        scores = np.where(hit, np.maximum(scores, 1e-6), 0.0).astype(np.float32)
+        matched = np.flatnonzero(hit)
         dates = op.dates()
         fetch = want * 3 + 10
         while True:
@@ -675,13 +814,14 @@ class SearchIndex:
                 # best first; equal scores (to 3 places) go to the newer meeting
                 order = top[np.lexsort((-dates[top], -np.round(scores[top], 3)))]
             ranked = _fold(op.searcher, [(int(d), float(scores[d])) for d in order])
+            # folding paragraphs and copies can leave a page short: ask for more while there are more
             if len(ranked) >= want or len(order) < fetch:
-                return ranked, len(matched), matched, terms
+                return ranked, len(matched), matched
             fetch *= 4
 
     def _search_parsed(self, text: str, op: _Open, filter_q: Query | None, sort: str, want: int,
                        facets: bool) -> tuple[list[tuple[int, float]], int, np.ndarray, set[str]]:
-        """The query language (phrases, fields, AND/OR/NOT, prefixes, ranges) through whoosh."""
+        """A query the array engine does not evaluate (see :func:`_evaluate`), through whoosh."""
         s = op.searcher
         q = self._parse(text, op)
         fetch = want * 3 + 10
@@ -976,6 +1116,104 @@ def _free_text_scores(text: str, synonyms: dict[str, list[str]], op: _Open) -> t
         total += _dense(op, "pairs", " ".join(pair), PHRASE_BOOST)
     keep = rare_hit if rare_hit.any() else any_hit
     return np.where(keep, total, 0.0).astype(np.float32), marks
+
+
+class _Unsupported(Exception):
+    """A query node the array engine does not evaluate: the query goes to whoosh's searcher."""
+
+
+# Fields scored by BM25 in the array engine; the rest (ids, dates, kinds) only narrow.
+_SCORED_FIELDS = frozenset({"title", "content", "body", "pairs", "person", "org"})
+# "p*" could name thousands of words: the first ones in term order stand for it
+MAX_PREFIX_TERMS = 256
+
+
+def _evaluate(q: Query, op: _Open) -> tuple[np.ndarray, np.ndarray]:
+    """(score, matched) of every row for a parsed query, over whole numpy arrays.
+
+    The same meaning as whoosh's searcher for the nodes our parser makes (terms, phrases,
+    prefixes, date ranges, AND/OR/NOT, best-field groups), at numpy speed: whoosh walks its
+    matchers one document at a time in Python, which at 100k rows costs most of a second for
+    a common phrase or a date range. A phrase matches where its words stand together, stop
+    words aside (the ``pairs`` field), rather than by positions. Raises :class:`_Unsupported`
+    for anything else.
+    """
+    n = op.doc_count
+    boost = float(getattr(q, "boost", 1.0) or 1.0)
+    if isinstance(q, Term):
+        return _term_arrays(op, q.fieldname, q.text, boost)
+    if isinstance(q, Phrase):
+        return _phrase_arrays(op, q.fieldname, [str(w) for w in q.words], boost)
+    if isinstance(q, Prefix):
+        reader = op.searcher.reader()
+        scores, hit = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=bool)
+        for i, term in enumerate(reader.expand_prefix(q.fieldname, q.text)):
+            if i >= MAX_PREFIX_TERMS:
+                break
+            sc, h = _term_arrays(op, q.fieldname, term, boost)
+            np.maximum(scores, sc, out=scores)  # a row counts its best word, as a word has one form
+            hit |= h
+        return scores, hit
+    if isinstance(q, TermRange) and q.fieldname == "date":
+        dates = op.dates()
+        lo = int(q.start) if q.start and str(q.start).isdigit() else 0
+        hi = int(q.end) if q.end and str(q.end).isdigit() else 99999999
+        hit = (dates > lo if q.startexcl else dates >= lo) & (dates < hi if q.endexcl else dates <= hi) & (dates > 0)
+        return np.zeros(n, dtype=np.float32), hit
+    if isinstance(q, Every):
+        return np.full(n, boost, dtype=np.float32), np.ones(n, dtype=bool)
+    if q is NullQuery:
+        return np.zeros(n, dtype=np.float32), np.zeros(n, dtype=bool)
+    if isinstance(q, Not):
+        return np.zeros(n, dtype=np.float32), ~_evaluate(q.query, op)[1]
+    if isinstance(q, (AndNot, AndMaybe, Require)):
+        (sa, ha), (sb, hb) = _evaluate(q.a, op), _evaluate(q.b, op)
+        if isinstance(q, AndNot):
+            return sa * boost, ha & ~hb
+        if isinstance(q, AndMaybe):
+            return (sa + np.where(ha, sb, 0.0)) * boost, ha
+        return sa * boost, ha & hb
+    if isinstance(q, (And, Or, DisjunctionMax)):
+        parts = [_evaluate(sub, op) for sub in q.subqueries]
+        if not parts:
+            return np.zeros(n, dtype=np.float32), np.zeros(n, dtype=bool)
+        stack = np.vstack([p[0] for p in parts])
+        hits = np.vstack([p[1] for p in parts])
+        if isinstance(q, DisjunctionMax):
+            best = stack.max(axis=0)
+            return ((best + q.tiebreak * (stack.sum(axis=0) - best)) * boost).astype(np.float32), hits.any(axis=0)
+        hit = hits.all(axis=0) if isinstance(q, And) else hits.any(axis=0)
+        return (np.where(hit, stack.sum(axis=0), 0.0) * boost).astype(np.float32), hit
+    raise _Unsupported(type(q).__name__)
+
+
+def _term_arrays(op: _Open, fname: str, text: str | bytes, boost: float) -> tuple[np.ndarray, np.ndarray]:
+    term = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    scores, hit = np.zeros(op.doc_count, dtype=np.float32), np.zeros(op.doc_count, dtype=bool)
+    if fname in _SCORED_FIELDS:
+        ids, sc = op.bm25(fname, term)
+        scores[ids] = sc * boost
+    else:
+        ids = op.ids(fname, term)
+        scores[ids] = boost
+    hit[ids] = True
+    return scores, hit
+
+
+def _phrase_arrays(op: _Open, fname: str, words: list[str], boost: float) -> tuple[np.ndarray, np.ndarray]:
+    """A phrase in one field: every word there, and (in the text) each adjacent pair together."""
+    scores, hit = np.zeros(op.doc_count, dtype=np.float32), np.ones(op.doc_count, dtype=bool)
+    for w in words:
+        sc, h = _term_arrays(op, fname, w, 1.0)
+        scores += sc
+        hit &= h
+    if fname in ("title", "content"):
+        # the pairs field is built from the text, which holds the title too
+        for a, b in zip(words, words[1:], strict=False):
+            sc, h = _term_arrays(op, "pairs", f"{a} {b}", 1.0)
+            scores += sc
+            hit &= h
+    return np.where(hit, scores * boost, 0.0).astype(np.float32), hit
 
 
 def _filter_mask(op: _Open, fq: Query | None) -> np.ndarray | None:

@@ -244,3 +244,119 @@ def test_an_index_from_an_older_schema_is_not_healthy(tmp_path: Path) -> None:
         w.add_document(item_id="a.0", content="text")
     ix = SearchIndex(tmp_path)
     assert ix.exists() and not ix.is_healthy()
+
+
+# -- schema fingerprint, rebuild under searches, the array engine, the result cache ---------------
+
+def test_an_index_with_another_schema_fingerprint_is_rebuilt(index: SearchIndex) -> None:
+    from search_app.index import SCHEMA_FILE, schema_fingerprint
+
+    assert index.is_current_schema() and index.is_healthy()
+    # same fields, written by a version whose fields meant something else (or before fingerprints)
+    (index.dir / SCHEMA_FILE).write_text("0123456789abcdef")
+    assert not index.is_current_schema() and not index.is_healthy()
+    (index.dir / SCHEMA_FILE).unlink()
+    assert not index.is_healthy()
+    index.rebuild([_item(9, "Tarmac. New tarmac.")], generation=9)
+    assert (index.dir / SCHEMA_FILE).read_text() == schema_fingerprint() and index.is_healthy()
+    assert index.search("tarmac").total == 1
+
+
+def test_the_fingerprint_changes_with_fields_and_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    from whoosh.fields import ID, TEXT, Schema
+
+    import search_app.index as mod
+
+    one = mod.schema_fingerprint(Schema(a=ID, b=TEXT))
+    assert one != mod.schema_fingerprint(Schema(a=TEXT, b=TEXT)) != mod.schema_fingerprint(Schema(a=ID))
+    monkeypatch.setattr(mod, "SCHEMA_VERSION", mod.SCHEMA_VERSION + 1)
+    assert mod.schema_fingerprint(Schema(a=ID, b=TEXT)) != one
+
+
+def test_a_healthy_index_is_rebuilt_in_place_while_searches_run(index: SearchIndex) -> None:
+    import threading
+
+    stop = threading.Event()
+    errors: list[str] = []
+    counts = [0, 0]
+
+    def shared() -> None:  # one handle, its searcher reopened at each new generation
+        while not stop.is_set():
+            try:
+                if index.search("barrier").total != 1:
+                    errors.append("shared: no hit")
+            except Exception as exc:  # noqa: BLE001 - any failure is what this test looks for
+                errors.append(f"shared: {exc!r}")
+            counts[0] += 1
+
+    def fresh() -> None:  # a new handle per search, as the CLI opens one per run
+        while not stop.is_set():
+            try:
+                if SearchIndex(index.dir.parent).search("barrier").total != 1:
+                    errors.append("fresh: no hit")
+            except Exception as exc:  # noqa: BLE001
+                errors.append(f"fresh: {exc!r}")
+            counts[1] += 1
+
+    threads = [threading.Thread(target=shared), threading.Thread(target=fresh)]
+    for t in threads:
+        t.start()
+    try:
+        for g in range(20):
+            index.rebuild([_item(1, "Car park barrier. The barrier was broken."), _item(2, f"Round {g}.")],
+                          generation=10 + g)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+    assert errors == [] and min(counts) > 0, (errors[:3], counts)
+    assert not index.dir.with_name("whoosh.new").exists() and index.generation() == 29
+
+
+@pytest.mark.parametrize("query", [
+    pytest.param('"car park"', id="phrase"),
+    pytest.param('"park barrier"', id="phrase-across-title-and-text"),
+    pytest.param("barrier AND broken", id="and"),
+    pytest.param("car OR knife", id="or"),
+    pytest.param("car OR roof NOT hall", id="or-not"),
+    pytest.param("NOT barrier", id="lone-not"),
+    pytest.param("(knife OR speed) AND limit", id="group"),
+    pytest.param("vill* OR bar*", id="prefixes"),
+    pytest.param("title:roof", id="field"),
+    pytest.param("kind:minutes", id="filter-alone"),
+    pytest.param("date:2012..2013", id="date-range"),
+    pytest.param("limit date:2013..", id="words-and-open-range"),
+])
+def test_the_array_engine_matches_what_whoosh_matches(index: SearchIndex, query: str) -> None:
+    from search_app.index import _evaluate, _rewrite_query, _split_filters
+
+    with index._lock:
+        op = index._opened()
+        rest, parts = _split_filters(_rewrite_query(query))
+        q = index._parse(rest, op)
+        ours = _evaluate(q, op)[1]
+        theirs = set(op.searcher.docs_for_query(q))
+        for part in parts:
+            f = index._parse(part, op)
+            ours = ours & _evaluate(f, op)[1]
+            theirs &= set(op.searcher.docs_for_query(f))
+    assert set(ours.nonzero()[0].tolist()) == theirs
+
+
+def test_date_ranges_and_phrases_rank_and_sort(index: SearchIndex) -> None:
+    assert [h.item_id for h in index.search("date:2011..2014", sort="date").hits] == \
+        ["doc4.0", "doc3.0", "doc2.0", "doc1.0"]
+    res = index.search('"village hall" roof')
+    assert [h.item_id for h in res.hits] == ["doc4.0"] and "<mark>" in res.hits[0].snippet
+
+
+def test_answers_are_cached_per_generation_and_handed_out_as_copies(index: SearchIndex) -> None:
+    first = index.search("barrier")
+    first.hits.clear()
+    again = index.search("barrier")
+    assert again.total == 1 and len(again.hits) == 1 and len(index._cache) == 1
+    index.update(["doc1"], [], generation=8)
+    assert index.search("barrier").total == 0
+    index.cache_size = 0
+    index.search("knife")
+    assert not any(key[0] == "knife" for key in index._cache)

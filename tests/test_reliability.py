@@ -272,9 +272,6 @@ def test_searches_keep_answering_while_an_ingest_writes(tmp_path: Path) -> None:
     assert_consistent(data, papers)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "search_app/index.py SearchIndex.rebuild renames whoosh/ away before renaming whoosh.new/ in: "
-    "a search in that window finds no index (EmptyIndexError, or total 0 from the API)"))
 def test_searches_keep_answering_while_the_index_is_rebuilt(tmp_path: Path) -> None:
     papers_dir, data, known = _known_store(tmp_path)
     papers = [known, *write_papers(papers_dir, range(N_FILES))]
