@@ -552,7 +552,7 @@ class PgSearchIndex:
             n = int(n_row[0]) if n_row else 1
             # the item's 40 most frequent content words, then the 12 rarest-weighted of them
             cands = db.execute(
-                f"SELECT lexeme, cardinality(positions) FROM {TABLE}, unnest(tsv)"
+                f"SELECT lexeme, cardinality(positions) FROM {TABLE}, unnest(to_tsvector('english', content))"
                 f" WHERE item_id = %s AND length(lexeme) > 2 AND lexeme !~ '^[0-9]+$'"
                 f" ORDER BY 2 DESC, 1 LIMIT 40", (item_id,)).fetchall()
             scored = []
