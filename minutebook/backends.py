@@ -37,7 +37,7 @@ def is_dsn(data: str | Path) -> bool:
 
 def location(data: str | Path) -> str | Path:
     """A DSN kept as its string (a Path would fold its ``//``), anything else as a Path."""
-    return data.strip() if is_dsn(data) else Path(data)
+    return str(data).strip() if is_dsn(data) else Path(data)
 
 
 def open_store(data: str | Path) -> AnyStore:

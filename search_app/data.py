@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from minutebook.backends import location, open_search_index, open_store
+from minutebook.backends import AnyStore, location, open_search_index, open_store
 from minutebook.meetings import slug
 from minutebook.model import Document, Item, item_id
-from minutebook.store import Store
 
 PREAMBLE_INDEX = -1  # item id f"{doc_id}.-1": the text before a document's first numbered item
 
@@ -152,7 +151,7 @@ def preamble_item(doc: Document) -> Item:
                 page_end=max(doc.page_start, end), text=doc.preamble)
 
 
-def build_registers(st: Store, generation: int) -> Registers:
+def build_registers(st: AnyStore, generation: int) -> Registers:
     """Load the stored registers and derive the per-item, per-person and per-organisation views."""
     reg = Registers(generation=generation)
     reg.meetings = {m["id"]: m for m in st.derived("meetings")}
@@ -311,10 +310,10 @@ class Archive:
         self.index = open_search_index(self.data_dir)
 
     @property
-    def store(self) -> Store:
-        st = getattr(self._local, "store", None)
+    def store(self) -> AnyStore:
+        st: AnyStore | None = getattr(self._local, "store", None)
         if st is None:
-            st = open_store(self.data_dir)
+            st = open_store(self.data_dir)  # a PgStore for a DSN: the same methods
             self._local.store = st
         return st
 
