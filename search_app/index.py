@@ -166,6 +166,7 @@ QUESTION_WORDS = frozenset("""
 """.split())
 MAX_QUERY_CHARS = 500
 # answers kept per open index (see SearchIndex.search)
+SCORE_CACHE_BYTES = 512 * 2**20  # per-term score arrays kept per open index
 RESULT_CACHE_SIZE = 256
 # opening while another process commits: whoosh can list a table of contents that the commit
 # then deletes; a few short retries find the new one
@@ -394,6 +395,7 @@ class _Open:
         self._lengths: dict[str, np.ndarray] = {}
         self._avg: dict[str, float] = {}
         self._scores: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._score_bytes = 0
         self._dates: np.ndarray | None = None
         self._live: np.ndarray | None = None
         self._corrector: object | None = None
@@ -451,10 +453,17 @@ class _Open:
             scores = (idf * tf * (BM25_K1 + 1.0) / (tf + norm)).astype(np.float32)
         else:
             scores = np.zeros(0, dtype=np.float32)
-        if len(self._scores) > 20000:  # a bound for long-running servers; the next query refills
-            self._scores.clear()
-        self._scores[key] = (ids, scores)
+        self._keep(key, ids, scores)
         return ids, scores
+
+    def _keep(self, key: tuple[str, str], ids: np.ndarray, scores: np.ndarray) -> None:
+        # a bound for long-running servers (common words at a million rows are megabytes each);
+        # the next query refills what it needs
+        if len(self._scores) > 20000 or self._score_bytes > SCORE_CACHE_BYTES:
+            self._scores.clear()
+            self._score_bytes = 0
+        self._scores[key] = (ids, scores)
+        self._score_bytes += ids.nbytes + scores.nbytes
 
     def dates(self) -> np.ndarray:
         """Per document number, its meeting date as YYYYMMDD (0 when unknown)."""
@@ -474,7 +483,8 @@ class _Open:
         key = ("#ids", fname + "\x00" + term)
         hit = self._scores.get(key)
         if hit is None:
-            hit = self._scores[key] = (self.postings(fname, term)[0], np.zeros(0, dtype=np.float32))
+            hit = (self.postings(fname, term)[0], np.zeros(0, dtype=np.float32))
+            self._keep(key, *hit)
         return hit[0]
 
     def live(self) -> np.ndarray:
