@@ -13,12 +13,15 @@ both when a process dies, as the OS drops a ``flock``.
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+import psycopg.types.json
 from psycopg.types.json import Jsonb
 
 from .errors import StoreError
@@ -66,13 +69,37 @@ SCHEMA_LOCK_KEY = 0x6D62736368656D
 
 _FILE_COLUMNS = "path, sha256, size, status, error"
 
+# PostgreSQL text and JSONB cannot hold U+0000, which some PDFs' text layers contain. In the
+# JSON a NUL is stored as the noncharacter U+FFFE and turned back on reading, so both backends
+# return the same documents; the plain columns (only for ordering and lookups) drop it.
+NUL_STAND_IN = "\ufffe"
+# a JSON \u0000 escape, not an escaped backslash followed by "u0000"
+_JSON_NUL_RE = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+
+
+def _dumps(obj: Any) -> str:
+    text = json.dumps(obj, ensure_ascii=False)
+    return _JSON_NUL_RE.sub(lambda m: m.group(1) + NUL_STAND_IN, text) if "\\u0000" in text else text
+
+
+def _loads(text: str | bytes) -> Any:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    return json.loads(text.replace(NUL_STAND_IN, "\\u0000") if NUL_STAND_IN in text else text)
+
+
+def _text(value: str | None) -> str | None:
+    return value.replace("\x00", "") if value else value
+
 
 def connect(dsn: str) -> psycopg.Connection[Any]:
     """An autocommit connection to ``dsn``; raises StoreError with the server's reason."""
     try:
-        return psycopg.connect(dsn, autocommit=True, connect_timeout=10)
+        conn = psycopg.connect(dsn, autocommit=True, connect_timeout=10)
     except psycopg.Error as exc:
         raise StoreError(f"cannot connect to {redact(dsn)}: {str(exc).strip()}") from exc
+    psycopg.types.json.set_json_loads(_loads, conn)
+    return conn
 
 
 def redact(dsn: str) -> str:
@@ -174,8 +201,8 @@ class PgStore:
                     " ON CONFLICT (id) DO UPDATE SET path=EXCLUDED.path, sha256=EXCLUDED.sha256,"
                     " part=EXCLUDED.part, kind=EXCLUDED.kind, body=EXCLUDED.body,"
                     " meeting_date=EXCLUDED.meeting_date, title=EXCLUDED.title, data=EXCLUDED.data",
-                    [(d.id, path, d.sha256, d.part, str(d.kind), d.body, d.meeting_date, d.title,
-                      Jsonb(document_to_dict(d))) for d in documents],
+                    [(d.id, path, d.sha256, d.part, str(d.kind), _text(d.body), d.meeting_date, _text(d.title),
+                      Jsonb(document_to_dict(d), dumps=_dumps)) for d in documents],
                 )
             self._put_file(db, path, sha256, size, "ok", None)
             self._bump(db)
@@ -234,7 +261,7 @@ class PgStore:
                 cur.executemany(
                     "INSERT INTO derived (name, data) VALUES (%s, %s)"
                     " ON CONFLICT (name) DO UPDATE SET data=EXCLUDED.data",
-                    [(k, Jsonb(v)) for k, v in values.items()],
+                    [(k, Jsonb(v, dumps=_dumps)) for k, v in values.items()],
                 )
             db.execute(
                 "INSERT INTO state (key, value) VALUES ('derived_generation', %s)"

@@ -53,6 +53,7 @@ FACET_COLUMNS = {"kind": "kind", "body_facet": "body", "year": "year", "has_acti
 FACET_ARRAYS = {"outcome": "outcomes", "person": "people", "org": "orgs"}
 FACETS = ("kind", "body_facet", "year", "outcome", "person", "org", "has_action")
 SNIPPET_CHARS = 240
+HEADLINE_CHARS = 30000
 # ts_headline marks matches with these private-use characters; the text is escaped for HTML
 # afterwards and only then are they turned into <mark> tags, so no document text ever reaches
 # the page unescaped (ts_headline itself escapes nothing)
@@ -492,16 +493,16 @@ class PgSearchIndex:
             db = self._db()
             try:
                 while True:
+                    # the window count is taken before LIMIT: one pass over the matches gives both
                     rows = db.execute(
-                        f"SELECT item_id, unit_id, fingerprint, score FROM (SELECT item_id, unit_id, fingerprint,"
-                        f" date, {score} AS score FROM {TABLE} WHERE {where}) s"
+                        f"SELECT item_id, unit_id, fingerprint, score, count(*) OVER () FROM (SELECT item_id,"
+                        f" unit_id, fingerprint, date, {score} AS score FROM {TABLE} WHERE {where}) s"
                         f" ORDER BY {order}, item_id LIMIT %s", [*score_params, *q.params, fetch]).fetchall()
-                    ranked = _fold(rows)
+                    ranked = _fold(r[:4] for r in rows)
                     if len(ranked) >= want or len(rows) < fetch:
                         break
                     fetch *= 4
-                total_row = db.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", q.params).fetchone()
-                total = int(total_row[0]) if total_row else 0
+                total = int(rows[0][4]) if rows else 0
                 hits = self._hits(db, ranked[offset:want], q)
                 facet_counts = self._facets(db, where, q.params) if facets else {}
             except (psycopg.errors.SyntaxError, psycopg.errors.InvalidTextRepresentation) as exc:
@@ -513,8 +514,10 @@ class PgSearchIndex:
             return []
         ids = [r[0] for r in ranked]
         if q.ts:
-            headline = (f"ts_headline('english', translate(content, %s, ''), {q.ts}, %s)")
-            params: list[Any] = [START_SEL + STOP_SEL, *q.ts_params, HEADLINE_OPTIONS]
+            # ts_headline reads the whole text it is given: a 100-page action log would cost more
+            # than the search, so it sees the first HEADLINE_CHARS (beyond them: the text's start)
+            headline = f"ts_headline('english', translate(left(content, %s), %s, ''), {q.ts}, %s)"
+            params: list[Any] = [HEADLINE_CHARS, START_SEL + STOP_SEL, *q.ts_params, HEADLINE_OPTIONS]
         else:
             headline, params = "''", []
         rows = db.execute(
@@ -599,11 +602,13 @@ def _row(it: IndexedItem) -> tuple[Any, ...]:
     date = it.meeting_date.replace("-", "")
     boost = KIND_BOOST.get(DocKind(it.kind), 1.0) if it.kind in DocKind._value2member_map_ else 1.0
     boost *= (DECISION_BOOST if it.outcomes else 1.0) * (PREAMBLE_BOOST if it.preamble else 1.0)
-    return (it.item_id, it.document_id, it.meeting_id, it.unit_id or it.item_id,
+    # PostgreSQL text cannot hold U+0000 (some PDF text layers have it): the index drops it
+    return tuple(v.replace("\x00", "") if isinstance(v, str) else v for v in (
+        it.item_id, it.document_id, it.meeting_id, it.unit_id or it.item_id,
             _fingerprint(it.number, it.text), it.path, it.number, it.title,
             "" if it.item_id.endswith(".-1") else it.title, it.text, it.kind, it.body, it.meeting_date,
             int(date) if date.isdigit() else 0, date[:4], it.page_start, list(it.people), list(it.organisations),
-            [a.lower() for a in it.action_ids], list(it.outcomes), "yes" if it.action_ids else "no", boost)
+            [a.lower() for a in it.action_ids], list(it.outcomes), "yes" if it.action_ids else "no", boost))
 
 
 def _fingerprint(number: str, text: str) -> str:
