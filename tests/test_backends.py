@@ -189,3 +189,14 @@ def test_index_interface_on_both_backends(fresh: str) -> None:
     ix.update(["d2"], [_row(4, "The precept for 2024 was deferred.")], 8)
     assert ix.generation() == 8 and [h.item_id for h in ix.search("precept").hits] == ["d4.0"]
     ix.close()
+
+
+def test_a_nul_character_in_the_text_is_kept(fresh: str, tmp_path: Path) -> None:
+    # some PDF text layers hold U+0000, which PostgreSQL text and JSONB cannot store
+    paper = tmp_path / "nul.txt"
+    paper.write_text("ASHCOMBE PARISH COUNCIL\nMinutes of the meeting held on 4 March 2024\n1. Apologies\nNone.\n"
+                     "2. Drains\nThe drain\x00 cover was replaced.\n")
+    assert _cli("ingest", str(paper), "--data", fresh, "--no-ner").exit_code == 0
+    export = json.loads(_cli("export", "--data", fresh).stdout)
+    assert "drain\x00 cover" in export["documents"][0]["items"][1]["text"]
+    assert json.loads(_cli("search", "drain cover", "--data", fresh, "--json").stdout)["total"] == 1
