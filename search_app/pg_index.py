@@ -43,6 +43,9 @@ from .index import (
 )
 
 TABLE = "search_items"
+TERMS = "search_terms"  # each lexeme's item count, from the last rebuild
+# a word in more than this share of items only re-ranks what rarer words match (as in SearchIndex)
+COMMON_SHARE = 0.06
 STATE = "search_state"
 # ts_rank weights in the order {D, C, B, A}: title 1.0, text 0.67, body name 0.2 (the embedded
 # index weighs title 1.5, text 1, body 0.3)
@@ -53,7 +56,7 @@ FACET_COLUMNS = {"kind": "kind", "body_facet": "body", "year": "year", "has_acti
 FACET_ARRAYS = {"outcome": "outcomes", "person": "people", "org": "orgs"}
 FACETS = ("kind", "body_facet", "year", "outcome", "person", "org", "has_action")
 SNIPPET_CHARS = 240
-HEADLINE_CHARS = 30000
+HEADLINE_CHARS = 10000
 # ts_headline marks matches with these private-use characters; the text is escaped for HTML
 # afterwards and only then are they turned into <mark> tags, so no document text ever reaches
 # the page unescaped (ts_headline itself escapes nothing)
@@ -307,6 +310,16 @@ def _parse(text: str) -> _Node | None:
     return node
 
 
+def _leaves(node: _Node, how: str = "and") -> list[tuple[str, tuple[str, list[Any]]]]:
+    """The leaves under ``node``, each with "or" when it sits in an OR group (a synonym group)."""
+    kind, value = node
+    if kind == "leaf":
+        return [(how, value)]
+    if kind == "not":
+        return []
+    return [x for n in value for x in _leaves(n, "or" if kind == "or" else how)]
+
+
 def _to_sql(node: _Node) -> tuple[str, list[Any]]:
     """A tsquery SQL expression for a tree without negations at its top."""
     kind, value = node
@@ -320,21 +333,32 @@ def _to_sql(node: _Node) -> tuple[str, list[Any]]:
     return "(" + op.join(p[0] for p in parts) + ")", [x for p in parts for x in p[1]]
 
 
-def _compile(node: _Node | None) -> _Q:
+def _positives(node: _Node | None) -> list[_Node]:
+    """The ORed terms at the top of a query that are not negations."""
+    if node is None:
+        return []
+    children = node[1] if node[0] == "or" else [node]
+    return [c for c in children if c[0] != "not"]
+
+
+def _compile(node: _Node | None, match: list[int] | None = None) -> _Q:
     """Conditions and the ranking tsquery for a parsed query.
 
     ``a b NOT c`` means (a OR b) without c, not (a OR b OR anything-but-c); a query of only
-    negations keeps every item without them.
+    negations keeps every item without them. ``match`` (indexes into :func:`_positives`)
+    names the terms that decide what matches; the others only rank.
     """
     q = _Q()
     if node is None:
         return q
     children = node[1] if node[0] == "or" else [node]
     negs = [c[1] for c in children if c[0] == "not"]
-    pos = [c for c in children if c[0] != "not"]
+    pos = _positives(node)
     if pos:
         ts, params = _to_sql(pos[0] if len(pos) == 1 else ("or", pos))
         q.ts, q.ts_params = ts, params
+        chosen = [pos[i] for i in match] if match else pos
+        ts, params = _to_sql(chosen[0] if len(chosen) == 1 else ("or", chosen))
         q.where.append(f"tsv @@ {ts}")
         q.params.extend(params)
     for n in negs:
@@ -423,6 +447,13 @@ class PgSearchIndex:
                     sql.Identifier(new + "_tsv"), sql.Identifier(new)))
                 db.execute(sql.SQL("CREATE INDEX {} ON {} (document_id)").format(
                     sql.Identifier(new + "_doc"), sql.Identifier(new)))
+                db.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(TERMS + "_new")))
+                db.execute(sql.SQL("CREATE TABLE {} AS SELECT word, ndoc FROM ts_stat(%s)").format(
+                    sql.Identifier(TERMS + "_new")), (f"SELECT tsv FROM {new}",))
+                db.execute(sql.SQL("ALTER TABLE {} ADD PRIMARY KEY (word)").format(sql.Identifier(TERMS + "_new")))
+                db.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(TERMS)))
+                db.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(
+                    sql.Identifier(TERMS + "_new"), sql.Identifier(TERMS)))
                 db.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(TABLE)))
                 db.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(sql.Identifier(new), sql.Identifier(TABLE)))
                 for suffix in ("_tsv", "_doc", "_pkey"):
@@ -472,7 +503,10 @@ class PgSearchIndex:
             raise QueryError(f"query too long ({len(query)} characters, at most {MAX_QUERY_CHARS})")
         rest, conds = _split_filters(query)
         rest = strip_question_words(rest)
-        q = _compile(_parse(expand_synonyms(rest, self.synonyms)))
+        node = _parse(expand_synonyms(rest, self.synonyms))
+        with self._lock:
+            match = self._rare_terms(self._db(), node)
+        q = _compile(node, match)
         for name, value in (filters or {}).items():
             cond = _filter_condition(FIELD_ALIASES.get(name, name), value) if value else None
             if cond:
@@ -538,6 +572,49 @@ class PgSearchIndex:
         for name, value, count in rows:
             out[name].append((value, int(count)))
         return {f: sorted(v, key=lambda kv: (-kv[1], kv[0])) for f, v in out.items()}
+
+    def _rare_terms(self, db: psycopg.Connection[Any], node: _Node | None) -> list[int] | None:
+        """Which of a query's ORed terms decide what matches: those in at most COMMON_SHARE of items.
+
+        A word in most items ("council") finds nothing worth having on its own, and ranking
+        every item that has it costs most of the query time: such words only re-rank what the
+        rarer ones find. None (all terms match) when no term is rare and found, or for one term.
+        Frequencies come from the table written with the last rebuild.
+        """
+        pos = _positives(node)
+        if len(pos) < 2:
+            return None
+        exprs: list[str] = []
+        params: list[Any] = []
+        shapes: list[list[tuple[str, int]]] = []  # per term: (how its leaves combine, leaf column)
+        for term in pos:
+            leaves: list[tuple[str, int]] = []
+            for how, leaf in _leaves(term):
+                sql_text, leaf_params = leaf
+                if "to_tsquery('english'" in sql_text and "websearch" not in sql_text:
+                    leaves.append((how, -1))  # a prefix or one field: counted as found, rare
+                    continue
+                leaves.append((how, len(exprs)))
+                exprs.append(f"(SELECT coalesce(min(t.ndoc), 0) FROM {TERMS} t WHERE t.word IN"
+                             f" (SELECT (regexp_matches(({sql_text})::text, $$'((?:[^']|'')+)'$$, 'g'))[1]))")
+                params.extend(leaf_params)
+            shapes.append(leaves)
+        try:
+            row = db.execute(f"SELECT {', '.join(exprs) or '1'}, (SELECT count(*) FROM {TABLE})", params).fetchone()
+        except psycopg.errors.UndefinedTable:
+            return None
+        if row is None:
+            return None
+        n = int(row[-1])
+        limit = max(50, COMMON_SHARE * n)
+        rare = []
+        for i, leaves in enumerate(shapes):
+            dfs = [1 if col < 0 else int(row[col]) for _, col in leaves]
+            # a synonym group finds the sum of its forms; words of a phrase at most the rarest's
+            df = sum(dfs) if any(how == "or" for how, _ in leaves) else min(dfs, default=0)
+            if 0 < df <= limit:
+                rare.append(i)
+        return rare if rare and len(rare) < len(pos) else None
 
     def more_like(self, item_id: str, limit: int = 5) -> list[Hit]:
         """Items like the given one (by its most distinctive words), from other documents.

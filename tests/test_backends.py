@@ -200,3 +200,17 @@ def test_a_nul_character_in_the_text_is_kept(fresh: str, tmp_path: Path) -> None
     export = json.loads(_cli("export", "--data", fresh).stdout)
     assert "drain\x00 cover" in export["documents"][0]["items"][1]["text"]
     assert json.loads(_cli("search", "drain cover", "--data", fresh, "--json").stdout)["total"] == 1
+
+
+def test_a_common_word_only_reranks_what_rarer_words_find(fresh: str) -> None:
+    if not is_dsn(fresh):
+        Path(fresh).mkdir(parents=True)
+    ix = open_search_index(fresh)
+    rows = [_row(n, f"The council noted item {n}.") for n in range(60)]
+    rows += [_row(100, "The council discussed drainage on Mill Lane."), _row(101, "Drainage works were agreed.")]
+    ix.rebuild(rows, 1)
+    result = ix.search("council drainage")
+    assert result.total == 2
+    assert {h.item_id for h in result.hits} == {"d100.0", "d101.0"}
+    assert ix.search("council").total == 61  # alone, a common word still finds everything
+    ix.close()
