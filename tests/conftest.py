@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,9 +32,14 @@ def seed_pack() -> Path:
 
 
 @pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    """The seed pack and the bundled sample council, ingested once with the real NER model."""
+def seeded(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> tuple[Path, dict]:
+    """The seed pack and the bundled sample council, ingested once with the real NER model.
+
+    With ``MINUTEBOOK_TEST_BACKEND=pg`` (and ``MINUTEBOOK_TEST_PG``) the store is a fresh
+    PostgreSQL database and the first value its DSN, so every test on it runs on that backend.
+    """
     import json
+    import os
 
     from click.testing import CliRunner
 
@@ -41,7 +47,9 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 
     if not SEED_PACK.exists():
         pytest.skip("shared seed pack not available")
-    data = tmp_path_factory.mktemp("seeded") / "data"
+    data: Any = tmp_path_factory.mktemp("seeded") / "data"
+    if os.environ.get("MINUTEBOOK_TEST_BACKEND") == "pg":
+        data = request.getfixturevalue("pg_new_database")()
     res = CliRunner().invoke(main, ["ingest", str(SEED_PACK), str(ROOT / "corpus"), "--data", str(data)])
     assert res.exit_code == 0, res.output + res.stderr
     export = json.loads(CliRunner().invoke(main, ["export", "--data", str(data)]).stdout)
