@@ -97,7 +97,7 @@ def connect(dsn: str) -> psycopg.Connection[Any]:
     try:
         conn = psycopg.connect(dsn, autocommit=True, connect_timeout=10)
     except psycopg.Error as exc:
-        raise StoreError(f"cannot connect to {redact(dsn)}: {str(exc).strip()}") from exc
+        raise StoreError(f"cannot connect to {redact(dsn)}: {' '.join(str(exc).split())}") from exc
     psycopg.types.json.set_json_loads(_loads, conn)
     return conn
 
@@ -113,13 +113,13 @@ def redact(dsn: str) -> str:
 
 
 def schema_exists(dsn: str) -> bool:
-    """True when the database at ``dsn`` holds a store (its ``documents`` table)."""
-    try:
-        with psycopg.connect(dsn, autocommit=True, connect_timeout=10) as conn:
-            row = conn.execute("SELECT to_regclass('documents') IS NOT NULL").fetchone()
-            return bool(row and row[0])
-    except psycopg.Error:
-        return False
+    """True when the database at ``dsn`` holds a store (its ``documents`` table).
+
+    A server that does not answer raises StoreError: "no data" would hide it.
+    """
+    with connect(dsn) as conn:
+        row = conn.execute("SELECT to_regclass('documents') IS NOT NULL").fetchone()
+        return bool(row and row[0])
 
 
 def writer_active(dsn: str) -> bool:

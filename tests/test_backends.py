@@ -214,3 +214,12 @@ def test_a_common_word_only_reranks_what_rarer_words_find(fresh: str) -> None:
     assert {h.item_id for h in result.hits} == {"d100.0", "d101.0"}
     assert ix.search("council").total == 61  # alone, a common word still finds everything
     ix.close()
+
+
+@pytest.mark.parametrize("command", [["export"], ["reindex"], ["search", "budget"]])
+def test_a_server_that_does_not_answer_fails_in_one_line(command: list[str]) -> None:
+    pytest.importorskip("psycopg")
+    res = CliRunner().invoke(main, [*command, "--data", "postgresql://nobody:secret@127.0.0.1:1/none"])
+    assert res.exit_code == 1
+    assert res.stderr.startswith("fatal: cannot connect") and res.stderr.count("\n") == 1
+    assert "secret" not in res.stderr  # the password is not echoed
