@@ -40,6 +40,17 @@ def location(data: str | Path) -> str | Path:
     return str(data).strip() if is_dsn(data) else Path(data)
 
 
+def describe(data: str | Path) -> str:
+    """``data`` for a message: a DSN without its password."""
+    if is_dsn(data):
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(str(data).strip())
+        if parts.password is not None:
+            return parts._replace(netloc=parts.netloc.replace(":" + parts.password + "@", ":***@", 1)).geturl()
+    return str(data)
+
+
 def open_store(data: str | Path) -> AnyStore:
     """The store at ``data``: a PgStore for a DSN, else the SQLite Store in that directory."""
     if is_dsn(data):

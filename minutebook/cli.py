@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from .backends import location, open_store
+from .backends import describe, location, open_store
 from .errors import MinutebookError
 
 DEFAULT_DATA = "./minutebook-data"
@@ -148,7 +148,7 @@ def serve(data: str | Path, host: str, port: int) -> None:
 
     open_index(data)  # build the index first if the store has documents but no index
     app = create_app({"DATA_DIR": str(data)})
-    click.echo(f"Minutebook serving {data} on http://{host}:{port}/", err=True)
+    click.echo(f"Minutebook serving {describe(data)} on http://{host}:{port}/", err=True)
     from werkzeug.serving import run_simple
 
     run_simple(host, port, app, threaded=True, use_reloader=False)

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from . import derive
-from .backends import AnyIndex, location, open_search_index, open_store, store_exists, writer_active
+from .backends import AnyIndex, describe, location, open_search_index, open_store, store_exists, writer_active
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def open_index(data_dir: str | Path) -> AnyIndex | None:
             return index
         if usable and writer_active(data_dir):
             return index
-        log.warning("search index missing or stale in %s: rebuilding from the store", data_dir)
+        log.warning("search index missing or stale in %s: rebuilding from the store", describe(data_dir))
         # without force: under the lock, refresh rebuilds only if no other process just did
         derive.refresh(store)
     finally:

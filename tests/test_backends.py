@@ -223,3 +223,20 @@ def test_a_server_that_does_not_answer_fails_in_one_line(command: list[str]) -> 
     assert res.exit_code == 1
     assert res.stderr.startswith("fatal: cannot connect") and res.stderr.count("\n") == 1
     assert "secret" not in res.stderr  # the password is not echoed
+
+
+def test_a_lost_index_is_rebuilt_from_the_store(fresh: str, tmp_path: Path) -> None:
+    import shutil
+
+    paper = tmp_path / "minutes.md"
+    paper.write_text("ASHCOMBE PARISH COUNCIL\nMinutes of the meeting held on 4 March 2024\n"
+                     "1. Apologies\nNone.\n2. Bus shelter\nThe bus shelter glass was broken.\n")
+    assert _cli("ingest", str(paper), "--data", fresh, "--no-ner").exit_code == 0
+    if is_dsn(fresh):
+        import psycopg
+
+        with psycopg.connect(fresh, autocommit=True) as conn:
+            conn.execute("DROP TABLE search_items")
+    else:
+        shutil.rmtree(Path(fresh) / "whoosh")
+    assert json.loads(_cli("search", "shelter", "--data", fresh, "--json").stdout)["total"] == 1
