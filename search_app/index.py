@@ -22,11 +22,12 @@ import shutil
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from whoosh import index, qparser, sorting, writing
@@ -328,7 +329,8 @@ def is_paragraph(item: Item) -> bool:
 
 def _parents(items: Sequence[Item]) -> list[int]:
     """For each item, the index of its parent (the nearest earlier item of a lower level), or -1."""
-    out, stack = [], []  # stack of indexes with strictly increasing levels
+    out: list[int] = []
+    stack: list[int] = []  # indexes with strictly increasing levels
     for i, it in enumerate(items):
         while stack and items[stack[-1]].level >= it.level:
             stack.pop()
@@ -398,7 +400,7 @@ class _Open:
         self._score_bytes = 0
         self._dates: np.ndarray | None = None
         self._live: np.ndarray | None = None
-        self._corrector: object | None = None
+        self._corrector: Any = None
 
     # -- the free-text engine's view of the index: BM25 arrays per term ----------------------
     def lengths(self, fname: str) -> tuple[np.ndarray, float]:
@@ -515,7 +517,7 @@ class _Open:
                 self._facet_rows = rows
             return self._facet_rows
 
-    def corrector(self) -> object:
+    def corrector(self) -> Any:
         """whoosh's spelling corrector over item text (loading it is the slow part)."""
         if self._corrector is None:
             self._corrector = self.searcher.corrector("content")
@@ -982,7 +984,8 @@ def _count_facets(op: _Open, docnums: Iterable[int]) -> dict[str, list[tuple[str
 def _fold(s: Searcher, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
     """Keep the best row of each shown item (paragraphs fold into their item) and of each text
     printed twice (the same minutes filed again as "minutes of the previous meeting")."""
-    out, seen = [], set()
+    out: list[tuple[int, float]] = []
+    seen: set[tuple[str, object]] = set()
     for d, score in ranked:
         sf = s.stored_fields(d)
         keys = (("u", sf.get("unit_id") or sf["item_id"]), ("f", sf.get("fingerprint")))
@@ -1189,10 +1192,10 @@ def _evaluate(q: Query, op: _Open) -> tuple[np.ndarray, np.ndarray]:
             return np.zeros(n, dtype=np.float32), np.zeros(n, dtype=bool)
         stack = np.vstack([p[0] for p in parts])
         hits = np.vstack([p[1] for p in parts])
+        hit = np.asarray(hits.all(axis=0) if isinstance(q, And) else hits.any(axis=0), dtype=bool)
         if isinstance(q, DisjunctionMax):
             best = stack.max(axis=0)
-            return ((best + q.tiebreak * (stack.sum(axis=0) - best)) * boost).astype(np.float32), hits.any(axis=0)
-        hit = hits.all(axis=0) if isinstance(q, And) else hits.any(axis=0)
+            return ((best + q.tiebreak * (stack.sum(axis=0) - best)) * boost).astype(np.float32), hit
         return (np.where(hit, stack.sum(axis=0), 0.0) * boost).astype(np.float32), hit
     raise _Unsupported(type(q).__name__)
 
@@ -1298,7 +1301,7 @@ def _snippet(text: str, terms: set[str], n: int = SNIPPET_CHARS) -> str:
 
 
 @lru_cache(maxsize=1)
-def _stemmer() -> object:
+def _stemmer() -> Callable[[str], str]:
     from whoosh.lang.porter import stem
 
     return lru_cache(maxsize=20000)(stem)
