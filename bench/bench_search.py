@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Search benchmark: index build time and p50/p95 query latency at 10k, 100k (and 1M) items.
 
-usage: bench/bench_search.py [--source DATA] [--sizes 10000,100000] [--work DIR] [--api]
+usage: bench/bench_search.py [--source DATA] [--sizes 10000,100000] [--work DIR] [--api] [--cache]
+                             [--tantivy [--no-whoosh]]
 
 The scale-up corpus is synthesised from the items of a real store (``--source``, a data directory
 that ``minutebook ingest`` filled from ../shared/corpus): each pass over the real items is one
@@ -10,6 +11,8 @@ statistics stay those of council papers while the count grows. Each size gets a 
 built through ``SearchIndex.rebuild`` (the code path ``minutebook reindex`` uses), then a fixed
 mixed query set (words, phrases, boolean, prefix, field filters, date ranges) is run against it.
 ``--api`` also times ``GET /api/search`` through the Flask app over the source store itself.
+Searches are timed with the answer cache off (``--cache`` adds a pass with it on); ``--tantivy``
+times the same rows and queries through tantivy, for comparison only.
 Prints one JSON object; a benchmark, never a test.
 """
 
@@ -156,6 +159,67 @@ def bench_size(base: list[IndexedItem], n: int, work: Path, rounds: int, reuse: 
     return out
 
 
+def _tantivy_query(q: str) -> str:
+    """Our query syntax in tantivy's: filters ANDed with the words, ``p*`` as a regex on the text."""
+    from search_app.index import _rewrite_query, _split_filters
+
+    rest, parts = _split_filters(_rewrite_query(q))
+    rest = re.sub(r"\b(\w+)\*", r"content:/\1.*/", rest)
+    if not parts:
+        return rest
+    return (f"+({rest}) " if rest else "") + " ".join("+" + p for p in parts)
+
+
+def bench_tantivy(base: list[IndexedItem], n: int, work: Path, rounds: int) -> dict[str, object]:
+    """The same rows and query mix through tantivy (``pip install tantivy==0.27.0``), for comparison.
+
+    Not the engine Minutebook ships: no synonyms, paragraph folding or snippets, and tantivy's
+    English stemmer ("planning" -> "plan") is not whoosh's, so match counts differ a little.
+    Each hit's stored document is fetched, as a results page would.
+    """
+    import shutil
+
+    import tantivy
+
+    ix_dir = work / f"tantivy-{n}"
+    shutil.rmtree(ix_dir, ignore_errors=True)
+    ix_dir.mkdir(parents=True)
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("item_id", stored=True, tokenizer_name="raw")
+    for name in ("title", "content", "body"):
+        sb.add_text_field(name, stored=True, tokenizer_name="en_stem")
+    for name in ("kind", "number", "outcome"):
+        sb.add_text_field(name, stored=True, tokenizer_name="raw")
+    sb.add_integer_field("date", stored=True, indexed=True, fast=True)
+    ix = tantivy.Index(sb.build(), path=str(ix_dir))
+    t = time.perf_counter()
+    w = ix.writer(heap_size=256_000_000, num_threads=2)
+    for it in synthesise(base, n):
+        day = it.meeting_date.replace("-", "")
+        w.add_document(tantivy.Document(
+            item_id=it.item_id, title="" if it.item_id.endswith(".-1") else it.title, content=it.text,
+            body=it.body, kind=it.kind, number=it.number, outcome=list(it.outcomes),
+            date=int(day) if day.isdigit() else 0))
+    w.commit()
+    w.wait_merging_threads()
+    out: dict[str, object] = {"items": n, "engine": str(getattr(tantivy, "__version__", "tantivy")),
+                              "build_s": round(time.perf_counter() - t, 1)}
+    out["index_mb"] = round(sum(f.stat().st_size for f in ix_dir.iterdir() if f.is_file()) / 2**20, 1)
+    ix.reload()
+    searcher = ix.searcher()
+
+    def run(q: str) -> int:
+        query = ix.parse_query(_tantivy_query(q), ["title", "content", "body"],
+                               field_boosts={"title": 1.5, "content": 1.0, "body": 0.3}, allow_regexes=True)
+        res = searcher.search(query, limit=10, count=True)
+        for _, addr in res.hits:
+            searcher.doc(addr)
+        return int(res.count or 0)
+
+    out.update(time_queries(run, rounds))
+    return out
+
+
 def bench_api(source: Path, rounds: int) -> dict[str, object]:
     """``GET /api/search`` through the Flask app (test client: no socket) over the source store."""
     from minutebook.searching import open_index
@@ -183,6 +247,9 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="reuse an index already built at a size")
     ap.add_argument("--api", action="store_true", help="also time /api/search over the source store")
     ap.add_argument("--cache", action="store_true", help="also time repeated queries with the answer cache on")
+    ap.add_argument("--tantivy", action="store_true",
+                    help="also time tantivy on the same rows and queries (pip install tantivy==0.27.0)")
+    ap.add_argument("--no-whoosh", action="store_true", help="skip whoosh (with --tantivy: tantivy alone)")
     args = ap.parse_args()
 
     source = args.source or default_source()
@@ -194,9 +261,14 @@ def main() -> None:
         "sizes": [],
     }
     for n in (int(s) for s in args.sizes.split(",") if s):
-        r = bench_size(base, n, args.work, args.rounds, args.reuse, args.cache)
-        result["sizes"].append(r)  # type: ignore[union-attr]
-        print(json.dumps({k: v for k, v in r.items() if k != "matches"}), file=sys.stderr, flush=True)
+        runs = [] if args.no_whoosh else [("sizes", lambda n=n: bench_size(base, n, args.work, args.rounds,
+                                                                           args.reuse, args.cache))]
+        if args.tantivy:
+            runs.append(("tantivy", lambda n=n: bench_tantivy(base, n, args.work, args.rounds)))
+        for key, fn in runs:
+            r = fn()
+            result.setdefault(key, []).append(r)  # type: ignore[attr-defined]
+            print(json.dumps({k: v for k, v in r.items() if k != "matches"}), file=sys.stderr, flush=True)
     if args.api:
         result["api"] = bench_api(source, args.rounds)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
