@@ -149,7 +149,8 @@ def test_a_page_with_rotated_text_is_read_by_pdfplumber(tmp_path: Path) -> None:
     "kent-county-council/cabinet/2025-01-30/Appendix L - Treasury Management Strategy 2025-26.pdf",
     "alameda-city-minutes/OpenGovernmentCommission/2022-05-18.pdf",
     "suffolk-libraries-board/board-meeting-minutes-2014-11-27.pdf",
-    "souldern-parish-council/minutes/2019-04-25 SPC minutes.pdf",
+    "souldern-parish-council/minutes/2018-07-26 SPC minutes.pdf",
+    "souldern-parish-council/agendas/2020-10-29 Agenda.pdf",
 ])
 def test_real_papers_read_nearly_the_same_both_ways(rel: str) -> None:
     fast, slow = _same_lines(corpus_file(rel))
