@@ -32,6 +32,7 @@ from .index import (
     MAX_QUERY_CHARS,
     PREAMBLE_BOOST,
     QUESTION_WORDS,
+    SINCE_RE,
     SYNONYMS_FILE,
     Hit,
     IndexedItem,
@@ -115,11 +116,6 @@ DATE_VALUE_RE = re.compile(
     r"""^(?P<a>\d{4}(?:-\d{2}(?:-\d{2})?)?)          # start: year, year-month or full date
         (?P<range>\.\.(?P<b>\d{4}(?:-\d{2}(?:-\d{2})?)?)?)?$  # optional ..end (open when empty)""",
     re.X,
-)
-SINCE_RE = re.compile(
-    r"""\b(?P<op>since|after|before|until)\s+   # the relation
-        (?P<year>(?:19|20)\d{2})\b               # a four-digit year""",
-    re.X | re.I,
 )
 TOKEN_RE = re.compile(
     r"""  (?P<lp>\() | (?P<rp>\))                        # grouping
