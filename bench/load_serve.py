@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Load test of `minutebook serve`: mixed searches at a fixed rate on loopback, bounded in time.
 
-usage: bench/load_serve.py [--data DIR] [--rate 200] [--seconds 20] [--server werkzeug|gunicorn|waitress]
+usage: bench/load_serve.py [--data DIR] [--rate 200] [--seconds 20] [--server minutebook|werkzeug|gunicorn|waitress]
                            [--client python|wrk]
 
 Starts the server on 127.0.0.1 (``minutebook serve`` by default; ``gunicorn``/``waitress`` run the
@@ -53,8 +53,9 @@ def free_port() -> int:
 
 def server_command(kind: str, data: Path, port: int, workers: int) -> list[str]:
     bindir = Path(sys.executable).parent
-    if kind == "werkzeug":
-        return [str(bindir / "minutebook"), "serve", "--data", str(data), "--host", "127.0.0.1", "--port", str(port)]
+    if kind in ("minutebook", "werkzeug"):  # `minutebook serve`: gunicorn processes, or one Werkzeug process
+        return [str(bindir / "minutebook"), "serve", "--data", str(data), "--host", "127.0.0.1", "--port", str(port),
+                "--workers", "1" if kind == "werkzeug" else str(workers)]
     if kind == "gunicorn":
         return [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", "8", "-b", f"127.0.0.1:{port}",
                 "--log-level", "warning", "search_app.app:create_app()"]
@@ -179,7 +180,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=None, help="data directory (default: the bench source store)")
     ap.add_argument("--rate", type=float, default=200.0, help="requests per second")
     ap.add_argument("--seconds", type=float, default=20.0)
-    ap.add_argument("--server", choices=["werkzeug", "gunicorn", "waitress"], default="werkzeug")
+    ap.add_argument("--server", choices=["minutebook", "werkzeug", "gunicorn", "waitress"], default="minutebook")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn worker processes")
     ap.add_argument("--concurrency", type=int, default=64, help="client threads, or wrk connections")
     ap.add_argument("--client", choices=["python", "wrk"], default="python")

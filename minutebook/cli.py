@@ -140,18 +140,28 @@ def search(query: str, data: str | Path, limit: int, as_json: bool, sort: str) -
 @data_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=5000, show_default=True)
-def serve(data: str | Path, host: str, port: int) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=lambda: os.cpu_count() or 1,
+              show_default="one per core",
+              help="Server processes (gunicorn); 1 runs the single-process Werkzeug server.")
+def serve(data: str | Path, host: str, port: int, workers: int) -> None:
     """Serve the web UI and JSON API (GET /api/search?q=...)."""
     from search_app.app import create_app
 
     from .searching import open_index
 
     open_index(data)  # build the index first if the store has documents but no index
-    app = create_app({"DATA_DIR": str(data)})
-    click.echo(f"Minutebook serving {describe(data)} on http://{host}:{port}/", err=True)
+    click.echo(f"Minutebook serving {describe(data)} on http://{host}:{port}/ ({workers} process"
+               f"{'es' if workers > 1 else ''})", err=True)
+    if workers > 1:
+        from .serving import run_gunicorn
+
+        # Searches are CPU-bound Python: threads in one process share one core (the GIL), so
+        # several processes are what lets a small server hold hundreds of requests a second.
+        run_gunicorn(lambda: create_app({"DATA_DIR": str(data)}), host, port, workers)
+        return
     from werkzeug.serving import run_simple
 
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    run_simple(host, port, create_app({"DATA_DIR": str(data)}), threaded=True, use_reloader=False)
 
 
 @main.command()

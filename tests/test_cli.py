@@ -140,3 +140,32 @@ def test_action_table_before_the_first_item_is_read(tmp_path: Path) -> None:
     (action,) = export["actions"]
     assert (action["id"], action["status"], action["closed_at"]) == ("Jan24.02", "closed", "2024-03-04")
     assert action["history"][0]["item"] is None
+
+
+def test_serve_answers_the_api_with_several_processes(seeded: tuple[Path, dict[str, Any]]) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = Path(sys.executable).parent / "minutebook"
+    srv = subprocess.Popen([str(exe), "serve", "--data", str(seeded[0]), "--port", str(port), "--workers", "2"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=knife+crime", timeout=5) as r:
+                    body = json.loads(r.read())
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None and body["total"] >= 2
+    finally:
+        srv.terminate()
+        srv.wait(timeout=20)
+        if srv.stderr:
+            srv.stderr.close()
+    assert srv.returncode == 0
