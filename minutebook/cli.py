@@ -64,8 +64,11 @@ def main(verbose: bool) -> None:
 @data_option
 @click.option("--workers", type=click.IntRange(0, 64), default=0, show_default="one per core",
               help="Worker processes for reading and extraction.")
-@click.option("--no-ner", is_flag=True, help="Skip the statistical NER model (rules only; faster).")
-def ingest(paths: tuple[Path, ...], data: str | Path, workers: int, no_ner: bool) -> None:
+@click.option("--no-ner", is_flag=True, help="Skip the statistical NER model (rules only; faster). "
+              "With --queue the workers' own --no-ner decides.")
+@click.option("--queue", "queue_url", metavar="redis://HOST:PORT/DB", default=None,
+              help="Hand each changed file to `minutebook worker` processes through this Redis queue (RQ).")
+def ingest(paths: tuple[Path, ...], data: str | Path, workers: int, no_ner: bool, queue_url: str | None) -> None:
     """Ingest PDF, text, Markdown and HTML files and folders (recursively).
 
     Unchanged files are skipped by content hash; a changed file replaces its old version.
@@ -82,12 +85,35 @@ def ingest(paths: tuple[Path, ...], data: str | Path, workers: int, no_ner: bool
         click.echo(f"error: {path}: {reason}", err=True)
 
     try:
-        report = run_ingest(list(paths), config, on_error=on_error)
+        if queue_url:
+            from .queue import run_queued_ingest
+
+            report, _ = run_queued_ingest(list(paths), data, queue_url, on_error=on_error, progress=True)
+        else:
+            report = run_ingest(list(paths), config, on_error=on_error)
     except MinutebookError as exc:
         click.echo(f"fatal: {exc}", err=True)
         sys.exit(1)
     click.echo(report.summary())
     sys.exit(3 if report.failed else 0)
+
+
+@main.command()
+@click.option("--queue", "queue_url", metavar="redis://HOST:PORT/DB", required=True,
+              help="The Redis queue that `minutebook ingest --queue` fills.")
+@data_option
+@click.option("--no-ner", is_flag=True, help="Skip the statistical NER model (rules only; faster).")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty instead of waiting for more.")
+def worker(queue_url: str, data: str | Path, no_ner: bool, burst: bool) -> None:
+    """Take ingest jobs from a Redis queue (RQ) and write them to the store at --data.
+
+    Run as many as you like, on one machine (a data directory) or several (a postgresql:// store);
+    the files must be readable by each worker at the path the ingest gave.
+    """
+    from .pipeline import DEFAULT_MODEL
+    from .queue import run_worker
+
+    run_worker(queue_url, data, None if no_ner else DEFAULT_MODEL, burst=burst)
 
 
 @main.command()

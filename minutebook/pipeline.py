@@ -28,7 +28,7 @@ from nlp.dates import find_dates
 from nlp.decisions import find_decisions
 from nlp.entities import EntityExtractor
 
-from .backends import open_store
+from .backends import AnyStore, open_store
 from .errors import MinutebookError, UnreadableDocument
 from .model import DocKind, Document, Item, Line
 
@@ -165,18 +165,26 @@ def _work(path: str) -> tuple[str, list[Document] | None, str | None]:
         return path, None, f"internal error: {type(exc).__name__}: {exc}"
 
 
-# -- the run ----------------------------------------------------------------------------------
-def run_ingest(paths: Sequence[Path], config: IngestConfig,
-               on_error: Callable[[str, str], None] | None = None) -> IngestReport:
-    """Ingest files and folders into the store under ``config.data_dir``, then derive and index."""
-    from . import derive  # the cross-document stage, joined here only
+# -- steps shared by the local run and the queued one (minutebook.queue) -----------------------
+@dataclass(slots=True)
+class FileOutcome:
+    """What happened to one file: the documents it now holds in the store, or why it failed."""
 
-    t0 = time.perf_counter()
-    report = IngestReport()
-    store = open_store(config.data_dir)
-    since = store.generation()
+    path: str
+    doc_ids: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # the ids its previous version held
+    items: int = 0
+    error: str | None = None
+
+
+def plan_ingest(paths: Sequence[Path], store: AnyStore, report: IngestReport,
+                on_error: Callable[[str, str], None] | None = None) -> dict[str, tuple[str, int]]:
+    """Hash every file under ``paths``; the changed ones as ``{path: (sha256, size)}``, in order.
+
+    Unchanged files are counted (and their stored failure reported again); unreadable ones are
+    recorded as failures in the store.
+    """
     known = store.file_records()
-    todo: list[str] = []
     hashes: dict[str, tuple[str, int]] = {}
     for f in discover(paths):
         path = os.path.abspath(f)
@@ -199,8 +207,49 @@ def run_ingest(paths: Sequence[Path], config: IngestConfig,
                 if on_error:
                     on_error(path, rec.error or "failed")
             continue
-        todo.append(path)
         hashes[path] = (digest, len(data))
+    return hashes
+
+
+def save_file(store: AnyStore, path: str, digest: str, size: int, docs: list[Document] | None,
+              error: str | None) -> FileOutcome:
+    """Write one processed file to the store: its documents in place of the old ones, or its failure."""
+    if error is not None or docs is None:
+        reason = error or "no documents"
+        store.record_failure(path, digest, size, reason)
+        return FileOutcome(path, error=reason)
+    removed = store.document_ids_for_path(path)
+    store.replace_file(path, digest, size, docs)
+    return FileOutcome(path, [d.id for d in docs], removed, sum(len(d.items) for d in docs))
+
+
+def count_outcome(report: IngestReport, outcome: FileOutcome, changed: list[str], removed: list[str],
+                  on_error: Callable[[str, str], None] | None = None) -> None:
+    """Add one file's outcome to the report and to the changed/removed document ids."""
+    if outcome.error is not None:
+        report.failed.append((outcome.path, outcome.error))
+        if on_error:
+            on_error(outcome.path, outcome.error)
+        return
+    removed.extend(outcome.removed)
+    changed.extend(outcome.doc_ids)
+    report.ingested += 1
+    report.documents += len(outcome.doc_ids)
+    report.items += outcome.items
+
+
+# -- the run ----------------------------------------------------------------------------------
+def run_ingest(paths: Sequence[Path], config: IngestConfig,
+               on_error: Callable[[str, str], None] | None = None) -> IngestReport:
+    """Ingest files and folders into the store under ``config.data_dir``, then derive and index."""
+    from . import derive  # the cross-document stage, joined here only
+
+    t0 = time.perf_counter()
+    report = IngestReport()
+    store = open_store(config.data_dir)
+    since = store.generation()
+    hashes = plan_ingest(paths, store, report, on_error)
+    todo = list(hashes)
 
     changed_docs: list[str] = []
     removed_docs: list[str] = []
@@ -219,19 +268,8 @@ def run_ingest(paths: Sequence[Path], config: IngestConfig,
         for path, docs, error in results:
             progress.step(path)
             digest, data_size = hashes[path]
-            if error is not None or docs is None:
-                reason = error or "no documents"
-                report.failed.append((path, reason))
-                store.record_failure(path, digest, data_size, reason)
-                if on_error:
-                    on_error(path, reason)
-                continue
-            removed_docs.extend(store.document_ids_for_path(path))
-            store.replace_file(path, digest, data_size, docs)
-            changed_docs.extend(d.id for d in docs)
-            report.ingested += 1
-            report.documents += len(docs)
-            report.items += sum(len(d.items) for d in docs)
+            outcome = save_file(store, path, digest, data_size, docs, error)
+            count_outcome(report, outcome, changed_docs, removed_docs, on_error)
     finally:
         progress.done()
         if pool is not None:
