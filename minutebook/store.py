@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS state (
 """
 
 
+INIT_LOCK = "init.lock"  # held exclusively while a Store sets up the database file
 WRITER_LOCK = "writer.lock"  # held shared by every Store that has written, until it closes
 INDEX_LOCK = "index.lock"  # held exclusively while the derived stage writes registers and index
 
@@ -100,9 +101,13 @@ class Store:
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.data_dir / "minutebook.sqlite3", timeout=30, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(SCHEMA)
+            # Switching to WAL and creating the schema can fail at once with "database is locked"
+            # (SQLite skips the busy wait there) when several processes open a new store together,
+            # as ingest workers do: one at a time.
+            with file_lock(self.data_dir / INIT_LOCK):
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open store in {self.data_dir}: {exc}") from exc
         self._writer_lock: Any = None
