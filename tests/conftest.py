@@ -96,3 +96,16 @@ def pg_new_database() -> Iterator[Callable[[], str]]:
     for name in made:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     conn.close()
+
+
+@pytest.fixture(scope="module")
+def app(seeded: tuple[Path, dict[str, Any]]) -> Any:
+    """The Flask app over the seeded store (one per test module)."""
+    from search_app.app import create_app
+
+    return create_app({"DATA_DIR": str(seeded[0]), "TESTING": True})
+
+
+@pytest.fixture()
+def client(app: Any) -> Any:
+    return app.test_client()

@@ -6,21 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from search_app.app import create_app
 from tests.contract import check_search
-
-
-@pytest.fixture(scope="module")
-def app(seeded: tuple[Path, dict[str, Any]]) -> Flask:
-    return create_app({"DATA_DIR": str(seeded[0]), "TESTING": True})
-
-
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def test_api_search_returns_the_contract_object(client: FlaskClient) -> None:

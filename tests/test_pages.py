@@ -18,23 +18,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from search_app.app import create_app
 from search_app.index import Hit
 from search_app.views import _cell, _text_parts, highlight, query_patterns
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 MAX_PAGE_BYTES = 200_000
 SCRIPT = '<script>alert("x")</script>'
-
-
-@pytest.fixture(scope="module")
-def app(seeded: tuple[Path, dict[str, Any]]) -> Flask:
-    return create_app({"DATA_DIR": str(seeded[0]), "TESTING": True})
-
-
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")
