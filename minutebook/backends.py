@@ -4,6 +4,11 @@ A value starting ``postgresql://`` or ``postgres://`` is a server DSN: the store
 live in that database (:mod:`minutebook.pg_store`, :mod:`search_app.pg_index`, psycopg from the
 ``postgres`` extra). Anything else is a directory holding SQLite and whoosh, the embedded
 default. Only this module tells the two apart; the rest of the code calls these functions.
+
+A data directory's search engine is whoosh unless its ``search_engine`` file names another
+(:data:`ENGINES`): tantivy, for archives of a million items. The file is written once by the
+command that chooses the engine (``--engine`` on ingest, reindex, serve), so every later
+process on that directory (a server, a worker, a reindex) opens the same index without being told.
 """
 
 from __future__ import annotations
@@ -13,19 +18,25 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
+from .errors import MinutebookError
+
 if TYPE_CHECKING:
     from search_app.index import SearchIndex
     from search_app.pg_index import PgSearchIndex
+    from search_app.tantivy_index import TantivySearchIndex
 
     from .pg_store import PgStore
     from .store import Store
 
     AnyStore = Union[Store, PgStore]  # noqa: UP007 - a runtime-free alias under TYPE_CHECKING
-    AnyIndex = Union[SearchIndex, PgSearchIndex]  # noqa: UP007
+    AnyIndex = Union[SearchIndex, PgSearchIndex, TantivySearchIndex]  # noqa: UP007
 else:  # at run time the aliases only annotate; psycopg stays an optional import
     AnyStore = AnyIndex = Any
 
 DSN_PREFIXES = ("postgresql://", "postgres://")
+# search engines of a data directory; the first is the default
+ENGINES = ("whoosh", "tantivy")
+ENGINE_FILE = "search_engine"
 
 Location = Union[str, Path]  # noqa: UP007 - used at runtime in annotations of callers
 
@@ -62,12 +73,55 @@ def open_store(data: str | Path) -> AnyStore:
     return Store(Path(data))
 
 
-def open_search_index(data: str | Path) -> AnyIndex:
-    """The search index at ``data``: PostgreSQL full-text search for a DSN, else whoosh."""
+def search_engine(data: str | Path) -> str:
+    """The search engine of ``data``: "postgres" for a DSN, else what its ``search_engine`` file
+    names (whoosh when there is none)."""
+    if is_dsn(data):
+        return "postgres"
+    try:
+        name = (Path(data) / ENGINE_FILE).read_text(encoding="utf-8").strip().lower()
+    except OSError:
+        return ENGINES[0]
+    if name not in ENGINES:
+        raise MinutebookError(f"{Path(data) / ENGINE_FILE} names an unknown search engine {name!r} "
+                              f"(one of: {', '.join(ENGINES)})")
+    return name
+
+
+def set_search_engine(data: str | Path, engine: str) -> bool:
+    """Make ``engine`` the search engine of the data directory ``data``. True when it changed.
+
+    The next index refresh finds no index of the new engine and builds it from the store; the
+    old engine's index stays on disk until removed. A server already running keeps the index
+    it opened: restart it after a switch.
+    """
+    if engine not in ENGINES:
+        raise MinutebookError(f"unknown search engine {engine!r} (one of: {', '.join(ENGINES)})")
+    if is_dsn(data):
+        raise MinutebookError("a PostgreSQL store searches with PostgreSQL: --engine is for a data directory")
+    if search_engine(data) == engine and (Path(data) / ENGINE_FILE).exists():
+        return False
+    Path(data).mkdir(parents=True, exist_ok=True)
+    tmp = Path(data) / (ENGINE_FILE + ".tmp")
+    tmp.write_text(engine + "\n", encoding="utf-8")
+    tmp.replace(Path(data) / ENGINE_FILE)
+    return True
+
+
+def open_search_index(data: str | Path, engine: str | None = None) -> AnyIndex:
+    """The search index at ``data``: PostgreSQL full-text search for a DSN; else ``engine`` (by
+    default the directory's own, see :func:`search_engine`): whoosh or tantivy."""
     if is_dsn(data):
         from search_app.pg_index import PgSearchIndex
 
         return PgSearchIndex(str(data).strip())
+    engine = engine or search_engine(data)
+    if engine == "tantivy":
+        from search_app.tantivy_index import TantivySearchIndex
+
+        return TantivySearchIndex(Path(data))
+    if engine != "whoosh":
+        raise MinutebookError(f"unknown search engine {engine!r} (one of: {', '.join(ENGINES)})")
     from search_app.index import SearchIndex
 
     return SearchIndex(Path(data))

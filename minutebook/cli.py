@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from .backends import describe, location, open_store
+from .backends import ENGINES, describe, is_dsn, location, open_store, set_search_engine
 from .errors import MinutebookError
 
 DEFAULT_DATA = "./minutebook-data"
@@ -37,6 +37,26 @@ def data_option(f):  # type: ignore[no-untyped-def]
         help="Data directory (store and search index), or a postgresql://user@host:port/db DSN to keep "
              "both in PostgreSQL; or set MINUTEBOOK_DATA.",
     )(f)
+
+
+def engine_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--engine", type=click.Choice(ENGINES), default=None, envvar="MINUTEBOOK_SEARCH_ENGINE",
+        show_default="the data directory's own, whoosh at first",
+        help="Search engine of the data directory, kept for later commands: tantivy for archives of a "
+             "million items (the index is rebuilt from the store on a switch); or set MINUTEBOOK_SEARCH_ENGINE.",
+    )(f)
+
+
+def _use_engine(data: str | Path, engine: str | None) -> None:
+    """Record the engine chosen for a data directory (a PostgreSQL store always searches with PostgreSQL)."""
+    if not engine:
+        return
+    ctx = click.get_current_context()
+    if is_dsn(data) and ctx.get_parameter_source("engine") is click.core.ParameterSource.ENVIRONMENT:
+        return  # a site-wide setting does not stop commands on a server store
+    if set_search_engine(data, engine):
+        click.echo(f"search engine of {describe(data)}: {engine}", err=True)
 
 
 class _Group(click.Group):
@@ -68,7 +88,9 @@ def main(verbose: bool) -> None:
               "With --queue the workers' own --no-ner decides.")
 @click.option("--queue", "queue_url", metavar="redis://HOST:PORT/DB", default=None,
               help="Hand each changed file to `minutebook worker` processes through this Redis queue (RQ).")
-def ingest(paths: tuple[Path, ...], data: str | Path, workers: int, no_ner: bool, queue_url: str | None) -> None:
+@engine_option
+def ingest(paths: tuple[Path, ...], data: str | Path, workers: int, no_ner: bool, queue_url: str | None,
+           engine: str | None) -> None:
     """Ingest PDF, text, Markdown and HTML files and folders (recursively).
 
     Unchanged files are skipped by content hash; a changed file replaces its old version.
@@ -79,6 +101,7 @@ def ingest(paths: tuple[Path, ...], data: str | Path, workers: int, no_ner: bool
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise click.UsageError(f"no such file or folder: {missing[0]}")
+    _use_engine(data, engine)
     config = IngestConfig(data_dir=data, workers=workers, model=None if no_ner else DEFAULT_MODEL, progress=True)
 
     def on_error(path: str, reason: str) -> None:
@@ -169,11 +192,14 @@ def search(query: str, data: str | Path, limit: int, as_json: bool, sort: str) -
 @click.option("--workers", type=click.IntRange(1, 64), default=lambda: os.cpu_count() or 1,
               show_default="one per core",
               help="Server processes (gunicorn); 1 runs the single-process Werkzeug server.")
-def serve(data: str | Path, host: str, port: int, workers: int) -> None:
+@engine_option
+def serve(data: str | Path, host: str, port: int, workers: int, engine: str | None) -> None:
     """Serve the web UI and JSON API (GET /api/search?q=...)."""
     from search_app.app import create_app
 
     from .searching import open_index
+
+    _use_engine(data, engine)
 
     open_index(data)  # build the index first if the store has documents but no index
     click.echo(f"Minutebook serving {describe(data)} on http://{host}:{port}/ ({workers} process"
@@ -192,9 +218,12 @@ def serve(data: str | Path, host: str, port: int, workers: int) -> None:
 
 @main.command()
 @data_option
-def reindex(data: str | Path) -> None:
+@engine_option
+def reindex(data: str | Path, engine: str | None) -> None:
     """Rebuild the derived registers and the search index from the store."""
     from . import derive
+
+    _use_engine(data, engine)
 
     store = open_store(data)
     derive.refresh(store, force=True)
