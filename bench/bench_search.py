@@ -12,7 +12,8 @@ built through ``SearchIndex.rebuild`` (the code path ``minutebook reindex`` uses
 mixed query set (words, phrases, boolean, prefix, field filters, date ranges) is run against it.
 ``--api`` also times ``GET /api/search`` through the Flask app over the source store itself.
 Searches are timed with the answer cache off (``--cache`` adds a pass with it on); ``--tantivy``
-times the same rows and queries through tantivy, for comparison only.
+times the same rows and queries through the tantivy engine Minutebook ships (``TantivySearchIndex``,
+``--engine tantivy``), built the same way; ``--no-whoosh`` leaves whoosh out.
 Prints one JSON object; a benchmark, never a test.
 """
 
@@ -159,64 +160,38 @@ def bench_size(base: list[IndexedItem], n: int, work: Path, rounds: int, reuse: 
     return out
 
 
-def _tantivy_query(q: str) -> str:
-    """Our query syntax in tantivy's: filters ANDed with the words, ``p*`` as a regex on the text."""
-    from search_app.index import _rewrite_query, _split_filters
-
-    rest, parts = _split_filters(_rewrite_query(q))
-    rest = re.sub(r"\b(\w+)\*", r"content:/\1.*/", rest)
-    if not parts:
-        return rest
-    return (f"+({rest}) " if rest else "") + " ".join("+" + p for p in parts)
-
-
-def bench_tantivy(base: list[IndexedItem], n: int, work: Path, rounds: int) -> dict[str, object]:
-    """The same rows and query mix through tantivy (``pip install tantivy==0.27.0``), for comparison.
-
-    Not the engine Minutebook ships: no synonyms, paragraph folding or snippets, and tantivy's
-    English stemmer ("planning" -> "plan") is not whoosh's, so match counts differ a little.
-    Each hit's stored document is fetched, as a results page would.
-    """
-    import shutil
-
+def bench_tantivy(base: list[IndexedItem], n: int, work: Path, rounds: int, reuse: bool,
+                  cached: bool = False) -> dict[str, object]:
+    """The same rows and query mix through the shipped tantivy engine (``TantivySearchIndex``,
+    what ``--engine tantivy`` selects), built through its ``rebuild`` as ``minutebook reindex`` does."""
     import tantivy
 
-    ix_dir = work / f"tantivy-{n}"
-    shutil.rmtree(ix_dir, ignore_errors=True)
-    ix_dir.mkdir(parents=True)
-    sb = tantivy.SchemaBuilder()
-    sb.add_text_field("item_id", stored=True, tokenizer_name="raw")
-    for name in ("title", "content", "body"):
-        sb.add_text_field(name, stored=True, tokenizer_name="en_stem")
-    for name in ("kind", "number", "outcome"):
-        sb.add_text_field(name, stored=True, tokenizer_name="raw")
-    sb.add_integer_field("date", stored=True, indexed=True, fast=True)
-    ix = tantivy.Index(sb.build(), path=str(ix_dir))
+    from search_app.tantivy_index import INDEX_DIRNAME, TantivySearchIndex
+
+    ix_dir = work / f"items-{n}"
+    index = TantivySearchIndex(ix_dir, synonyms=None)
+    out: dict[str, object] = {"items": n, "engine": str(tantivy.__version__),
+                              "load_avg_before": [round(x, 2) for x in os.getloadavg()]}
+    if reuse and index.exists() and index.is_healthy():
+        out["build_s"] = None
+    else:
+        t = time.perf_counter()
+        built = index.rebuild(synthesise(base, n), generation=1)
+        out["build_s"] = round(time.perf_counter() - t, 1)
+        assert built == n
+    out["rows"] = index.doc_count()  # items plus passage rows of long items
+    out["index_mb"] = round(sum(f.stat().st_size for f in (ix_dir / INDEX_DIRNAME).rglob("*") if f.is_file())
+                            / 2**20, 1)
+    index.cache_size = 0
     t = time.perf_counter()
-    w = ix.writer(heap_size=256_000_000, num_threads=2)
-    for it in synthesise(base, n):
-        day = it.meeting_date.replace("-", "")
-        w.add_document(tantivy.Document(
-            item_id=it.item_id, title="" if it.item_id.endswith(".-1") else it.title, content=it.text,
-            body=it.body, kind=it.kind, number=it.number, outcome=list(it.outcomes),
-            date=int(day) if day.isdigit() else 0))
-    w.commit()
-    w.wait_merging_threads()
-    out: dict[str, object] = {"items": n, "engine": str(getattr(tantivy, "__version__", "tantivy")),
-                              "build_s": round(time.perf_counter() - t, 1)}
-    out["index_mb"] = round(sum(f.stat().st_size for f in ix_dir.iterdir() if f.is_file()) / 2**20, 1)
-    ix.reload()
-    searcher = ix.searcher()
-
-    def run(q: str) -> int:
-        query = ix.parse_query(_tantivy_query(q), ["title", "content", "body"],
-                               field_boosts={"title": 1.5, "content": 1.0, "body": 0.3}, allow_regexes=True)
-        res = searcher.search(query, limit=10, count=True)
-        for _, addr in res.hits:
-            searcher.doc(addr)
-        return int(res.count or 0)
-
-    out.update(time_queries(run, rounds))
+    index.search("budget", limit=10)
+    out["first_search_s"] = round(time.perf_counter() - t, 2)
+    out.update(time_queries(lambda q: index.search(q, limit=10).total, rounds))
+    if cached:
+        index.cache_size = 256
+        again = time_queries(lambda q: index.search(q, limit=10).total, rounds)
+        out["cached"] = {"p50_ms": again["p50_ms"], "p95_ms": again["p95_ms"], "max_ms": again["max_ms"]}
+    out["load_avg_after"] = [round(x, 2) for x in os.getloadavg()]
     return out
 
 
@@ -248,14 +223,15 @@ def main() -> None:
     ap.add_argument("--api", action="store_true", help="also time /api/search over the source store")
     ap.add_argument("--cache", action="store_true", help="also time repeated queries with the answer cache on")
     ap.add_argument("--tantivy", action="store_true",
-                    help="also time tantivy on the same rows and queries (pip install tantivy==0.27.0)")
+                    help="also time the tantivy engine (TantivySearchIndex) on the same rows and queries")
     ap.add_argument("--no-whoosh", action="store_true", help="skip whoosh (with --tantivy: tantivy alone)")
     args = ap.parse_args()
 
     source = args.source or default_source()
     base = real_items(source)
     result: dict[str, object] = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+                    "load_avg": [round(x, 2) for x in os.getloadavg()]},
         "source": {"data": str(source), "items": len(base)},
         "engine": "whoosh-reloaded 2.7.5",
         "sizes": [],
@@ -264,7 +240,8 @@ def main() -> None:
         runs = [] if args.no_whoosh else [("sizes", lambda n=n: bench_size(base, n, args.work, args.rounds,
                                                                            args.reuse, args.cache))]
         if args.tantivy:
-            runs.append(("tantivy", lambda n=n: bench_tantivy(base, n, args.work, args.rounds)))
+            runs.append(("tantivy", lambda n=n: bench_tantivy(base, n, args.work, args.rounds, args.reuse,
+                                                              args.cache)))
         for key, fn in runs:
             r = fn()
             result.setdefault(key, []).append(r)  # type: ignore[attr-defined]

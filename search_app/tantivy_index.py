@@ -11,9 +11,11 @@ body name 0.3, each word by its best field), a synonym group as one word, adjace
 together adding a phrase score, rows holding only very common words left out.
 
 What tantivy does natively: BM25, the document boost (kind, decision, preamble) as a
-per-row weight, date order, counting matched items (distinct ``unit`` values) and facet counts
-as aggregations. Paragraph and passage rows fold into their item, and reprinted copies into one
-hit, by two integer columns (``unit``, ``fprint``) read for the candidates only.
+per-row weight, date order, counting matched items (their primary rows) and facet counts as
+aggregations. Adjacent words are indexed as pair terms (the ``pairs`` field), so phrases and
+nearness are term look-ups, as in the default engine. Paragraph and passage rows fold into
+their item, and reprinted copies into one hit, by two integer columns (``unit``, ``fprint``)
+read for the candidates only.
 """
 
 from __future__ import annotations
@@ -114,11 +116,17 @@ _STORED_ONLY = ("path", "heading", "meeting_date")
 # (name, kind, stored, fast): the whole schema, also what the fingerprint is made from
 FIELDS: tuple[tuple[str, str, bool, bool], ...] = (
     *((name, "text", name in ("content", "body"), False) for name in _TEXT_FIELDS),
+    # adjacent index terms of the text as one term each ("car_park park_barrier"): a phrase, or
+    # query words standing together, is a term look-up rather than a walk over positions
+    ("pairs", "pairs", False, False),
     *((name, "raw", name not in ("person", "org"), name in _FAST_RAW) for name in _RAW_FIELDS),
     *((name, "stored", True, False) for name in _STORED_ONLY),
     ("date", "int", True, True),        # YYYYMMDD, 0 when unknown: ranges and date order
     ("page_start", "int", True, False),
     ("unit", "int", False, True),       # hash of the item a row is shown as: folding and item counts
+    # 1 on the row an item is shown by (not a paragraph or passage row): its text holds theirs, so
+    # the items a positive query matches are the primary rows it matches
+    ("primary", "int", False, False),
     ("fprint", "int", False, True),     # hash of number + text: reprinted copies fold into one hit
     ("boost", "float", False, True),    # kind x decision x preamble, multiplied into the score
 )
@@ -135,9 +143,6 @@ _PARSE_TEXT = frozenset({"title", "content", "body", "pairs"})
 
 # a page of hits is read from this many candidates, more while folding leaves it short
 MAX_FETCH = 5000
-# up to this many matched rows, matched items are counted exactly (one column read); above it
-# tantivy's cardinality estimate (HyperLogLog, within about 1%) stands in
-EXACT_COUNT_ROWS = 20000
 FACET_BUCKETS = 1000
 # did-you-mean: documents read for candidate words near a misspelt one
 SUGGEST_DOCS = 30
@@ -154,7 +159,11 @@ def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     for name, kind, stored, fast in FIELDS:
         if kind == "text":
-            sb.add_text_field(name, stored=stored, tokenizer_name=TEXT_TOKENIZER)
+            # the body name is matched word by word, never as a phrase: no positions
+            sb.add_text_field(name, stored=stored, tokenizer_name=TEXT_TOKENIZER,
+                              index_option="freq" if name == "body" else "position")
+        elif kind == "pairs":
+            sb.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="freq")
         elif kind == "raw":
             sb.add_text_field(name, stored=stored, fast=fast, tokenizer_name="raw", index_option="basic")
         elif kind == "stored":
@@ -186,6 +195,12 @@ def _parser() -> qparser.QueryParser:
     plain = RegexTokenizer() | LowercaseFilter()
     fields = {name: (TEXT(analyzer=plain) if name in _PARSE_TEXT else SCHEMA[name]) for name in SCHEMA.names()}
     return _make_parser(Schema(**fields))
+
+
+def pairs(text: str) -> str:
+    """The ``pairs`` field of a text: each two adjacent index terms joined by "_"."""
+    terms = analyze(text)
+    return " ".join(f"{a}_{b}" for a, b in zip(terms, terms[1:], strict=False))
 
 
 def _hash64(value: str) -> int:
@@ -377,12 +392,13 @@ class TantivySearchIndex:
             shared["body_facet"] = it.body
         if not it.item_id.endswith(".-1"):  # a preamble's title names the meeting, not a subject
             shared["title"] = it.title
-        yield tantivy.Document(item_id=it.item_id, content=it.text, page_start=it.page_start,
-                               fprint=_hash64(_fingerprint(it.number, it.text)), **shared)
+        yield tantivy.Document(item_id=it.item_id, content=it.text, pairs=pairs(it.text), page_start=it.page_start,
+                               fprint=_hash64(_fingerprint(it.number, it.text)), primary=0 if it.unit_id else 1,
+                               **shared)
         for k, (offset, text) in enumerate(passages(it.text)):
-            yield tantivy.Document(item_id=f"{it.item_id}{PASSAGE_SEP}{k}", content=text,
+            yield tantivy.Document(item_id=f"{it.item_id}{PASSAGE_SEP}{k}", content=text, pairs=pairs(text),
                                    page_start=it.page_at(offset), fprint=_hash64(_fingerprint(it.number, text)),
-                                   **shared)
+                                   primary=0, **shared)
 
     def doc_count(self) -> int:
         """How many rows the index holds (paragraph, passage and preamble rows included)."""
@@ -395,8 +411,8 @@ class TantivySearchIndex:
         """Item-level search, best first (or newest first with ``sort="date"``).
 
         The same contract as :meth:`search_app.index.SearchIndex.search`: ``total`` and facet
-        counts count items, not rows (exactly up to :data:`EXACT_COUNT_ROWS` matched rows, by
-        tantivy's estimate above); hits fold paragraphs, passages and reprints.
+        counts count items, not rows (exactly, or for a query with NOT within about 1%: see
+        :meth:`_count_items`); hits fold paragraphs, passages and reprints.
         """
         if len(query) > MAX_QUERY_CHARS:
             raise QueryError(f"query too long ({len(query)} characters, at most {MAX_QUERY_CHARS})")
@@ -434,10 +450,10 @@ class TantivySearchIndex:
             q = tantivy.Query.boolean_query([(tantivy.Occur.Must, q)] + [
                 (tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in narrowing])
         by_date = sort == "date" or not rest.strip()  # nothing to score: newest first
-        ranked, rows = self._rank(op, q, by_date, offset + limit)
+        ranked = self._rank(op, q, by_date, offset + limit)
         hits = [self._hit(op, addr, score, tq.marks) for addr, score in ranked[offset:offset + limit]]
-        total = self._count_items(op, q, rows)
-        facet_counts = self._facets(op, q) if facets else {}
+        total = self._count_items(op, q, tq.negated)
+        facet_counts = self._facets(op, q, tq.negated) if facets else {}
         return SearchResult(query=query, total=total, hits=hits, facets=facet_counts,
                             suggestion=self._suggest(query, op))
 
@@ -452,8 +468,8 @@ class TantivySearchIndex:
         return _exclusions_apply(q)
 
     @staticmethod
-    def _rank(op: _Open, q: tantivy.Query, by_date: bool, want: int) -> tuple[list[tuple[Any, float]], int]:
-        """The best ``want`` shown items (folded), and how many rows matched.
+    def _rank(op: _Open, q: tantivy.Query, by_date: bool, want: int) -> list[tuple[Any, float]]:
+        """The best ``want`` shown items (folded), as (row address, score).
 
         Best first by BM25 x document boost, equal scores (to 3 places) to the newer meeting; or
         newest first. Candidates are read until the folded page is full and no row left unread
@@ -462,11 +478,11 @@ class TantivySearchIndex:
         s = op.searcher
         fetch = min(want * 3 + 10, MAX_FETCH)
         while True:
+            # no count here: counting every match costs more than finding the best (see _count_items)
             if by_date:
-                res = s.search(q, limit=fetch, count=True, order_by_field="date", order=tantivy.Order.Desc)
+                res = s.search(q, limit=fetch, count=False, order_by_field="date", order=tantivy.Order.Desc)
             else:
-                res = s.search(q, limit=fetch, count=True, weight_by_field="boost")
-            rows = int(res.count or 0)
+                res = s.search(q, limit=fetch, count=False, weight_by_field="boost")
             addrs = [a for _, a in res.hits]
             dates = s.fast_field_values("date", addrs)
             units = s.fast_field_values("unit", addrs)
@@ -483,33 +499,44 @@ class TantivySearchIndex:
                     continue  # another row of an item already shown, or a reprint of it
                 seen.update(keys)
                 ranked.append((addr, score))
-            more = len(addrs) >= fetch and fetch < min(rows, MAX_FETCH)
+            more = len(addrs) >= fetch and fetch < MAX_FETCH
             # a row not yet read may tie with the page's last hit, and ties go to the newer meeting
             tie_open = (not by_date and more and len(ranked) >= want
                         and round(cands[-1][1], 3) >= round(ranked[want - 1][1], 3))
             if (len(ranked) >= want and not tie_open) or not more:
-                return ranked, rows
+                return ranked
             fetch = min(fetch * 4, MAX_FETCH)
 
     @staticmethod
-    def _count_items(op: _Open, q: tantivy.Query, rows: int) -> int:
-        """How many items the matched rows are shown as (their distinct ``unit`` values)."""
-        if rows <= EXACT_COUNT_ROWS:
-            if rows == 0:
-                return 0
-            res = op.searcher.search(q, limit=rows, count=False)
-            return len(set(op.searcher.fast_field_values("unit", [a for _, a in res.hits])))
-        return round(op.searcher.cardinality(q, "unit"))
+    def _primary(op: _Open, q: tantivy.Query) -> tantivy.Query:
+        return tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, q),
+            (tantivy.Occur.Must, tantivy.Query.term_query(op.schema, "primary", 1))])
 
-    @staticmethod
-    def _facets(op: _Open, q: tantivy.Query) -> dict[str, list[tuple[str, int]]]:
-        """Per facet, (value, items) best first: a terms aggregation counting distinct units."""
-        aggs = {name: {"terms": {"field": _FACET_FIELD.get(name, name), "size": FACET_BUCKETS},
-                       "aggs": {"items": {"cardinality": {"field": "unit"}}}} for name in FACETS}
-        got = op.searcher.aggregate(q, aggs)
+    def _count_items(self, op: _Open, q: tantivy.Query, negated: bool) -> int:
+        """How many items the matched rows are shown as.
+
+        A positive query matches an item's own row whenever it matches one of its paragraph or
+        passage rows (that row's text and values are within the item's), so the matched primary
+        rows are the items, counted exactly without scoring. A negation breaks that (a passage
+        can lack the word its item has): tantivy's estimate of the distinct units stands in,
+        exact for small counts and within about 1% above a thousand.
+        """
+        if negated:
+            return round(op.searcher.cardinality(q, "unit"))
+        res = op.searcher.search(self._primary(op, q), limit=1, count=True, order_by_field="date")
+        return int(res.count or 0)
+
+    def _facets(self, op: _Open, q: tantivy.Query, negated: bool) -> dict[str, list[tuple[str, int]]]:
+        """Per facet, (value, items) best first: terms aggregations over the matched items (see
+        :meth:`_count_items`)."""
+        sub = {"aggs": {"items": {"cardinality": {"field": "unit"}}}} if negated else {}
+        aggs = {name: {"terms": {"field": _FACET_FIELD.get(name, name), "size": FACET_BUCKETS}, **sub}
+                for name in FACETS}
+        got = op.searcher.aggregate(q if negated else self._primary(op, q), aggs)
         out: dict[str, list[tuple[str, int]]] = {}
         for name in FACETS:
-            counts = Counter({str(b["key"]): round(b["items"]["value"])
+            counts = Counter({str(b["key"]): round(b["items"]["value"] if negated else b["doc_count"])
                               for b in got.get(name, {}).get("buckets", []) if str(b["key"])})
             out[name] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         return out
@@ -599,6 +626,7 @@ class _Translator:
         self.schema = op.schema
         self.synonyms = synonyms
         self.marks: set[str] = set()
+        self.negated = False  # a NOT anywhere: see TantivySearchIndex._count_items
 
     def _mark(self, words: Iterable[str]) -> None:
         # snippets mark by the default engine's stems (see search_app.index._snippet)
@@ -608,13 +636,23 @@ class _Translator:
                 self.marks.update((tok, stem(tok)))
 
     def _text_term(self, field: str, text: str) -> tantivy.Query:
-        """A word (or a hyphenated run, which the tokenizer splits) in one text field."""
+        """Words in one text field: one word as itself; several (a phrase, a hyphenated run) where
+        they stand together: in the text each adjacent pair (the ``pairs`` field, scored with the
+        words), in a title by positions, in a body name all of them."""
+        Q, Oc = tantivy.Query, tantivy.Occur  # noqa: N806
         terms = analyze(text)
         if not terms:
-            return tantivy.Query.empty_query()
+            return Q.empty_query()
         if len(terms) == 1:
-            return tantivy.Query.term_query(self.schema, field, terms[0])
-        return tantivy.Query.phrase_query(self.schema, field, terms)
+            return Q.term_query(self.schema, field, terms[0])
+        if field == "title":
+            return Q.phrase_query(self.schema, field, terms)
+        words = [(Oc.Must if field == "body" else Oc.Should, Q.term_query(self.schema, field, t)) for t in terms]
+        if field == "body":
+            return Q.boolean_query(words)
+        together = [(Oc.Must, Q.term_query(self.schema, "pairs", f"{a}_{b}"))
+                    for a, b in dict.fromkeys(zip(terms, terms[1:], strict=False))]
+        return Q.boolean_query(together + words)
 
     def _fields(self, form: str) -> tantivy.Query:
         """One word by its best field, a little for the others; a multi-word form as a phrase."""
@@ -642,9 +680,9 @@ class _Translator:
                 rare.append(unit)
         clauses = [(tantivy.Occur.Should, u) for u in units]
         words = analyze(" ".join(WORD_RE.findall(text)))
-        for pair in dict.fromkeys(zip(words, words[1:], strict=False)):
-            phrase = tantivy.Query.phrase_query(self.schema, "content", list(pair))
-            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, PHRASE_BOOST)))
+        for a, b in dict.fromkeys(zip(words, words[1:], strict=False)):
+            together = tantivy.Query.term_query(self.schema, "pairs", f"{a}_{b}")
+            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(together, PHRASE_BOOST)))
         if rare and len(rare) < len(units):
             # at least one rare word must be there; the common ones only re-rank
             any_rare = tantivy.Query.boolean_query([(tantivy.Occur.Should, u) for u in rare])
@@ -679,8 +717,10 @@ class _Translator:
         elif q is NullQuery or type(q).__name__ == "_NullQuery":
             out = Q.empty_query()
         elif isinstance(q, Not):
+            self.negated = True
             out = Q.boolean_query([(Oc.Must, Q.all_query()), (Oc.MustNot, self.translate(q.query))])
         elif isinstance(q, AndNot):
+            self.negated = True
             out = Q.boolean_query([(Oc.Must, self.translate(q.a)), (Oc.MustNot, self.translate(q.b))])
         elif isinstance(q, AndMaybe):
             out = Q.boolean_query([(Oc.Must, self.translate(q.a)), (Oc.Should, self.translate(q.b))])

@@ -77,6 +77,30 @@ test_a_few_words_together_in_a_long_item_outrank_the_same_words_spread_thin = \
     base.test_a_few_words_together_in_a_long_item_outrank_the_same_words_spread_thin
 
 
+# -- the fuzzer's query-language properties, on this engine (hypothesis is a dev dependency) --------
+try:
+    import test_fuzz as fuzz
+except ImportError:  # without hypothesis the fuzz tests are simply not collected
+    fuzz = None
+
+if fuzz is not None:
+    @pytest.fixture(scope="module")
+    def small_index(tmp_path_factory: pytest.TempPathFactory) -> TantivySearchIndex:
+        ix = TantivySearchIndex(Path(tmp_path_factory.mktemp("fuzzindex")))
+        ix.rebuild([
+            fuzz._row(1, "Car park barrier. The council replaces the car park barrier.", "minutes", "2023-02-23",
+                      ("Alan Smith",)),
+            fuzz._row(2, "Anti-social behaviour. Reports of ASB near the play area.", "agenda", "2021-06-10"),
+            fuzz._row(3, "Speeding on the High Street. Road safety and speed watch.", "minutes", "2019-11-05"),
+            fuzz._row(4, "Planning applications. No objection to the planning application.", "report", ""),
+        ], generation=1)
+        return ix
+
+    test_search_only_ever_raises_query_error = fuzz.test_search_only_ever_raises_query_error
+    test_over_long_queries_are_a_query_error = fuzz.test_over_long_queries_are_a_query_error
+    test_operator_chains_are_a_query_error_or_a_result = fuzz.test_operator_chains_are_a_query_error_or_a_result
+
+
 # -- this engine's own ---------------------------------------------------------------------------
 @pytest.mark.parametrize("query, expected", [
     pytest.param('"car park"', ["doc1.0"], id="phrase"),
