@@ -6,8 +6,23 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from .model import Document
+
+class MeetingPaper(Protocol):
+    """What grouping needs of a document: a stored :class:`~minutebook.model.Document` or its
+    metadata row (:class:`~minutebook.store.DocMeta`), so meetings need no document loaded."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def part(self) -> int: ...
+    @property
+    def body(self) -> str | None: ...
+    @property
+    def meeting_date(self) -> str | None: ...
 
 # Words that say what kind of body it is, not which one: "Kent County Council Cabinet" and
 # "Kent County Council" are one meeting on one date.
@@ -26,6 +41,7 @@ class Meeting:
 
 
 def body_key(body: str | None) -> frozenset[str]:
+    """The words that say which body it is ("Kent County Council Cabinet" -> {"kent", "cabinet"})."""
     words = re.findall(r"[a-z0-9]+", (body or "").lower())
     key = frozenset(w for w in words if w not in GENERIC_BODY_WORDS)
     return key or frozenset(words)
@@ -35,15 +51,18 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "meeting"
 
 
-def group_meetings(documents: Sequence[Document]) -> list[Meeting]:
-    """Meetings with their documents; a document with no date belongs to no meeting."""
-    by_date: dict[str, list[Document]] = defaultdict(list)
+def group_meetings(documents: Sequence[MeetingPaper]) -> list[Meeting]:
+    """Meetings with their documents; a document with no date belongs to no meeting.
+
+    A document with no body joins the first meeting of its date, whatever its body.
+    """
+    by_date: dict[str, list[MeetingPaper]] = defaultdict(list)
     for d in documents:
         if d.meeting_date:
             by_date[d.meeting_date].append(d)
     meetings: list[Meeting] = []
     for date, docs in sorted(by_date.items()):
-        groups: list[tuple[frozenset[str], list[Document]]] = []
+        groups: list[tuple[frozenset[str], list[MeetingPaper]]] = []
         for d in sorted(docs, key=lambda d: (d.path, d.part)):
             key = body_key(d.body)
             for i, (gkey, members) in enumerate(groups):

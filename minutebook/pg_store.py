@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -27,7 +27,7 @@ from psycopg.types.json import Jsonb
 from .errors import StoreError
 from .model import Document
 from .serialize import document_from_dict, document_to_dict
-from .store import FileRecord
+from .store import DOC_META_COLUMNS, DocMeta, FileRecord
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -53,6 +53,11 @@ CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
 CREATE INDEX IF NOT EXISTS documents_date ON documents(meeting_date);
 CREATE TABLE IF NOT EXISTS derived (
     name TEXT PRIMARY KEY,         -- actions | people | organisations | links | meetings
+    data JSONB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS derived_parts (
+    name TEXT PRIMARY KEY,         -- a partition of the store (minutebook.derive): its body keys
+    fingerprint TEXT NOT NULL,     -- of the partition's documents when this was derived
     data JSONB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS state (
@@ -246,6 +251,12 @@ class PgStore:
     def document_ids_for_path(self, path: str) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM documents WHERE path=%s", (path,)).fetchall()]
 
+    def document_meta(self) -> list[DocMeta]:
+        """Every document's id, file, kind, body and date, in :meth:`documents` order; no content."""
+        rows = self.db.execute(f"SELECT {DOC_META_COLUMNS} FROM documents"
+                               ' ORDER BY meeting_date COLLATE "C" NULLS FIRST, path COLLATE "C", part').fetchall()
+        return [DocMeta(*r) for r in rows]
+
     def counts(self) -> dict[str, int]:
         row = self.db.execute(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM files WHERE status='ok'),"
@@ -255,7 +266,13 @@ class PgStore:
         return {"documents": int(row[0]), "files": int(row[1]), "failed": int(row[2])}
 
     # -- derived registers -------------------------------------------------------------------
-    def put_derived(self, values: dict[str, Any]) -> None:
+    def put_derived(self, values: dict[str, Any], parts: Mapping[str, tuple[str, Any]] | None = None,
+                    drop_parts: Iterable[str] = ()) -> None:
+        """Store whole-store registers and, in the same transaction, per-partition parts.
+
+        ``parts`` maps partition name -> (fingerprint, data) to write; ``drop_parts`` names
+        partitions that no longer exist.
+        """
         with self.transaction() as db:
             with db.cursor() as cur:
                 cur.executemany(
@@ -263,6 +280,15 @@ class PgStore:
                     " ON CONFLICT (name) DO UPDATE SET data=EXCLUDED.data",
                     [(k, Jsonb(v, dumps=_dumps)) for k, v in values.items()],
                 )
+                drop = list(drop_parts)
+                if drop:
+                    cur.execute("DELETE FROM derived_parts WHERE name = ANY(%s)", (drop,))
+                if parts:
+                    cur.executemany(
+                        "INSERT INTO derived_parts (name, fingerprint, data) VALUES (%s, %s, %s)"
+                        " ON CONFLICT (name) DO UPDATE SET fingerprint=EXCLUDED.fingerprint, data=EXCLUDED.data",
+                        [(n, fp, Jsonb(v, dumps=_dumps)) for n, (fp, v) in parts.items()],
+                    )
             db.execute(
                 "INSERT INTO state (key, value) VALUES ('derived_generation', %s)"
                 " ON CONFLICT (key) DO UPDATE SET value=EXCLUDED.value",
@@ -272,6 +298,19 @@ class PgStore:
     def derived(self, name: str) -> Any:
         row = self.db.execute("SELECT data FROM derived WHERE name=%s", (name,)).fetchone()
         return row[0] if row else []
+
+    def derived_fingerprints(self) -> dict[str, str]:
+        """Partition name -> fingerprint of the documents its stored parts were derived from."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT name, fingerprint FROM derived_parts").fetchall()}
+
+    def derived_parts(self, names: Iterable[str] | None = None) -> dict[str, Any]:
+        """Partition name -> its stored parts (all partitions, or those named)."""
+        if names is None:
+            rows = self.db.execute("SELECT name, data FROM derived_parts").fetchall()
+        else:
+            rows = self.db.execute("SELECT name, data FROM derived_parts WHERE name = ANY(%s)",
+                                   (list(names),)).fetchall()
+        return {r[0]: r[1] for r in rows}
 
     def derived_is_current(self) -> bool:
         row = self.db.execute("SELECT value FROM state WHERE key='derived_generation'").fetchone()

@@ -11,7 +11,7 @@ import fcntl
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +45,11 @@ CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
 CREATE INDEX IF NOT EXISTS documents_date ON documents(meeting_date);
 CREATE TABLE IF NOT EXISTS derived (
     name TEXT PRIMARY KEY,         -- actions | people | organisations | links | meetings
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS derived_parts (
+    name TEXT PRIMARY KEY,         -- a partition of the store (minutebook.derive): its body keys
+    fingerprint TEXT NOT NULL,     -- of the partition's documents when this was derived
     data TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS state (
@@ -91,6 +96,27 @@ class FileRecord:
     size: int
     status: str
     error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DocMeta:
+    """What the derived stage needs to know of a document without loading it."""
+
+    id: str
+    path: str
+    sha256: str
+    part: int
+    kind: str
+    body: str | None
+    meeting_date: str | None
+
+    @property
+    def order(self) -> tuple[bool, str, str, int]:
+        """The document's place in :meth:`Store.documents` order (undated first, then date, path, part)."""
+        return (self.meeting_date is not None, self.meeting_date or "", self.path, self.part)
+
+
+DOC_META_COLUMNS = "id, path, sha256, part, kind, body, meeting_date"
 
 
 class Store:
@@ -199,6 +225,11 @@ class Store:
     def document_ids_for_path(self, path: str) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM documents WHERE path=?", (path,))]
 
+    def document_meta(self) -> list[DocMeta]:
+        """Every document's id, file, kind, body and date, in :meth:`documents` order; no content."""
+        rows = self.db.execute(f"SELECT {DOC_META_COLUMNS} FROM documents ORDER BY meeting_date, path, part")
+        return [DocMeta(*r) for r in rows]
+
     def counts(self) -> dict[str, int]:
         docs = self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
         files = self.db.execute("SELECT count(*) FROM files WHERE status='ok'").fetchone()[0]
@@ -206,11 +237,22 @@ class Store:
         return {"documents": docs, "files": files, "failed": failed}
 
     # -- derived registers -------------------------------------------------------------------
-    def put_derived(self, values: dict[str, Any]) -> None:
+    def put_derived(self, values: dict[str, Any], parts: Mapping[str, tuple[str, Any]] | None = None,
+                    drop_parts: Iterable[str] = ()) -> None:
+        """Store whole-store registers and, in the same transaction, per-partition parts.
+
+        ``parts`` maps partition name -> (fingerprint, data) to write; ``drop_parts`` names
+        partitions that no longer exist.
+        """
         with self.transaction() as db:
             db.executemany(
                 "INSERT OR REPLACE INTO derived (name, data) VALUES (?, ?)",
                 [(k, json.dumps(v)) for k, v in values.items()],
+            )
+            db.executemany("DELETE FROM derived_parts WHERE name=?", [(n,) for n in drop_parts])
+            db.executemany(
+                "INSERT OR REPLACE INTO derived_parts (name, fingerprint, data) VALUES (?, ?, ?)",
+                [(n, fp, json.dumps(v)) for n, (fp, v) in (parts or {}).items()],
             )
             db.execute("INSERT OR REPLACE INTO state (key, value) VALUES ('derived_generation', ?)",
                        (str(self.generation()),))
@@ -218,6 +260,23 @@ class Store:
     def derived(self, name: str) -> Any:
         row = self.db.execute("SELECT data FROM derived WHERE name=?", (name,)).fetchone()
         return json.loads(row[0]) if row else []
+
+    def derived_fingerprints(self) -> dict[str, str]:
+        """Partition name -> fingerprint of the documents its stored parts were derived from."""
+        return dict(self.db.execute("SELECT name, fingerprint FROM derived_parts").fetchall())
+
+    def derived_parts(self, names: Iterable[str] | None = None) -> dict[str, Any]:
+        """Partition name -> its stored parts (all partitions, or those named)."""
+        if names is None:
+            rows = self.db.execute("SELECT name, data FROM derived_parts").fetchall()
+        else:
+            wanted, rows = list(names), []
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i:i + 500]
+                rows += self.db.execute(
+                    f"SELECT name, data FROM derived_parts WHERE name IN ({','.join('?' * len(chunk))})", chunk
+                ).fetchall()
+        return {n: json.loads(d) for n, d in rows}
 
     def derived_is_current(self) -> bool:
         row = self.db.execute("SELECT value FROM state WHERE key='derived_generation'").fetchone()

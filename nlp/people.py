@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from minutebook.model import Attendance, Document, Mention, OrganisationRecord, PersonRecord
 
@@ -81,19 +82,27 @@ class _Resolver:
     """Maps printed names to one canonical name per person, scoped by meeting and body."""
 
     def __init__(self, documents: Sequence[Document]) -> None:
-        self.by_body: dict[str, set[str]] = defaultdict(set)
-        self.by_doc: dict[str, set[str]] = defaultdict(set)
+        # full names by (scope, lower-case surname): a partial name can only fit a full name with
+        # its surname, so each lookup reads one short list instead of the body's every name
+        self.by_body: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.by_doc: dict[tuple[str, str], set[str]] = defaultdict(set)
         for doc in documents:
             for name in _document_names(doc):
-                if _is_full(name):
-                    self.by_body[doc.body or ""].add(_canonical(name))
-                    self.by_doc[doc.id].add(_canonical(name))
+                full = _canonical(name)
+                tokens = _tokens(full)
+                if _is_full(name) and tokens:
+                    self.by_body[(doc.body or "", tokens[-1].lower())].add(full)
+                    self.by_doc[(doc.id, tokens[-1].lower())].add(full)
 
     def resolve(self, name: str, doc: Document) -> str:
         name = _canonical(name)
         if _is_full(name):
             return name
-        for pool in (self.by_doc[doc.id], self.by_body[doc.body or ""]):
+        tokens = _tokens(name)
+        if not tokens:
+            return name
+        surname = tokens[-1].lower()
+        for pool in (self.by_doc.get((doc.id, surname), ()), self.by_body.get((doc.body or "", surname), ())):
             fits = [f for f in pool if _fits(name, f)]
             if len(fits) == 1:
                 return fits[0]
@@ -114,22 +123,71 @@ def _document_names(doc: Document) -> list[str]:
     return names
 
 
-def build_people(documents: Sequence[Document]) -> list[PersonRecord]:
-    """One record per person across documents, most mentioned first.
+# Where an observation was made: the document's place in the store's order, then the count of
+# observations before it in that document. Compared, never inspected.
+Position = tuple[Any, ...]
+DocPosition = Callable[[Document], Sequence[Any]]
 
-    ``mentions`` counts each attendance listing and each mention in item text (including "the
-    Chair" for that meeting's chair); ``aliases`` are the other printed forms (initials, "Cllr Smith").
+
+def _in_order(documents: Sequence[Document]) -> DocPosition:
+    index = {id(d): i for i, d in enumerate(documents)}
+    return lambda doc: (index[id(doc)],)
+
+
+@dataclass(slots=True)
+class PersonPart:
+    """What some documents say about one person, to be merged with other documents' parts.
+
+    Each distinct printed value keeps the position of its first sighting, so a merge replays the
+    observations of all parts in store order and builds the record a single pass would build.
     """
-    resolver = _Resolver(documents)
-    people: dict[str, _Person] = {}
 
-    def person(name: str) -> _Person:
-        key = _key(name)
-        if key not in people:
-            people[key] = _Person(name)
-        return people[key]
+    key: str
+    name: str  # the form of the first sighting
+    first: Position
+    mentions: int = 0
+    aliases: dict[str, Position] = field(default_factory=dict)
+    roles: dict[str, Position] = field(default_factory=dict)
+    organisations: dict[str, Position] = field(default_factory=dict)
+
+    def see(self, attr: str, values: Iterable[str], where: Callable[[], Position]) -> None:
+        seen: dict[str, Position] = getattr(self, attr)
+        for v in values:
+            pos = where()
+            if v not in seen or pos < seen[v]:
+                seen[v] = pos
+
+
+def people_parts(documents: Sequence[Document], position: DocPosition | None = None) -> list[PersonPart]:
+    """Per-person parts from ``documents``, to merge with :func:`merge_people`.
+
+    Names resolve within one document or one body (``doc.body``), so parts built from groups of
+    documents that each hold every document of their bodies merge into the same records as one
+    pass over all of them. ``position`` gives a document's place in the store's order (its
+    index in ``documents`` by default); merged parts must share one order.
+    """
+    position = position or _in_order(documents)
+    resolver = _Resolver(documents)
+    parts: dict[str, PersonPart] = {}
+    tick = 0
+    base: tuple[Any, ...] = ()
+
+    def where() -> Position:
+        nonlocal tick
+        tick += 1
+        return (*base, tick)
+
+    def person(name: str) -> PersonPart:
+        key, pos = _key(name), where()
+        part = parts.get(key)
+        if part is None:
+            part = parts[key] = PersonPart(key, name, pos)
+        elif pos < part.first:  # documents given out of store order
+            part.name, part.first = name, pos
+        return part
 
     for doc in documents:
+        base, tick = tuple(position(doc)), 0
         att = doc.attendance
         chair: str | None = None
         if att:
@@ -137,25 +195,50 @@ def build_people(documents: Sequence[Document]) -> list[PersonRecord]:
                 canonical = resolver.resolve(name, doc)
                 rec = person(canonical)
                 rec.mentions += 1
-                rec.add("aliases", [name, *att.aliases.get(name, [])])
-                rec.add("roles", att.roles.get(name, []))
-                rec.add("organisations", att.organisations.get(name, []))
+                rec.see("aliases", [name, *att.aliases.get(name, [])], where)
+                rec.see("roles", att.roles.get(name, []), where)
+                rec.see("organisations", att.organisations.get(name, []), where)
                 if name in att.officers and not att.roles.get(name):
-                    rec.add("roles", ["Officer"])
+                    rec.see("roles", ["Officer"], where)
             if att.chair:
                 chair = resolver.resolve(att.chair, doc)
-                person(chair).add("roles", ["Chair"])
+                person(chair).see("roles", ["Chair"], where)
         for item in doc.items:
             for m in item.people:
                 rec = person(resolver.resolve(m.value, doc))
                 rec.mentions += 1
-                rec.add("aliases", [m.value, _printed(m)])
+                rec.see("aliases", [m.value, _printed(m)], where)
             if chair:
                 person(chair).mentions += len(THE_CHAIR_RE.findall(item.text))
-    records = [
-        PersonRecord(p.name, p.aliases, p.roles, p.organisations, p.mentions) for p in people.values()
-    ]
+    return list(parts.values())
+
+
+def merge_people(parts: Iterable[PersonPart]) -> list[PersonRecord]:
+    """One record per person from parts of any groups of documents, most mentioned first.
+
+    The name is the first sighting's form; aliases, roles and organisations are replayed in
+    the order they were seen, with the same filters as one pass (see :class:`_Person`).
+    """
+    by_key: dict[str, list[PersonPart]] = defaultdict(list)
+    for part in parts:
+        by_key[part.key].append(part)
+    records = []
+    for group in by_key.values():
+        p = _Person(min(group, key=lambda g: g.first).name, mentions=sum(g.mentions for g in group))
+        for attr in ("aliases", "roles", "organisations"):
+            seen = sorted((pos, v) for g in group for v, pos in getattr(g, attr).items())
+            p.add(attr, [v for _, v in seen])
+        records.append(PersonRecord(p.name, p.aliases, p.roles, p.organisations, p.mentions))
     return sorted(records, key=lambda r: (-r.mentions, r.name))
+
+
+def build_people(documents: Sequence[Document]) -> list[PersonRecord]:
+    """One record per person across documents, most mentioned first.
+
+    ``mentions`` counts each attendance listing and each mention in item text (including "the
+    Chair" for that meeting's chair); ``aliases`` are the other printed forms (initials, "Cllr Smith").
+    """
+    return merge_people(people_parts(documents))
 
 
 def _printed(m: Mention) -> str:
@@ -164,27 +247,48 @@ def _printed(m: Mention) -> str:
 
 
 @dataclass(slots=True)
-class _Org:
-    name: str
-    aliases: list[str] = field(default_factory=list)
-    mentions: int = 0
+class OrganisationPart:
+    """What some documents say about one organisation, to be merged like :class:`PersonPart`.
 
-
-def build_organisations(documents: Sequence[Document]) -> list[OrganisationRecord]:
-    """One record per organisation across documents, most mentioned first.
-
-    Acronyms resolved by the extractor (rule ``acronym``, or a printed form that is all capitals)
-    become aliases of the full name; organisations named in attendance blocks count too.
+    ``printed`` holds each distinct (printed form, found as an acronym) with its first position:
+    whether a form becomes an alias depends on the merged record's name, so the merge decides.
     """
-    orgs: dict[str, _Org] = {}
 
-    def org(name: str) -> _Org:
-        key = re.sub(r"^the\s+", "", name.strip(), flags=re.I).lower()
-        if key not in orgs:
-            orgs[key] = _Org(name.strip())
-        return orgs[key]
+    key: str
+    name: str
+    first: Position
+    mentions: int = 0
+    printed: dict[tuple[str, bool], Position] = field(default_factory=dict)
+
+
+def organisation_parts(documents: Sequence[Document],
+                       position: DocPosition | None = None) -> list[OrganisationPart]:
+    """Per-organisation parts from ``documents``, to merge with :func:`merge_organisations`.
+
+    Nothing here depends on other documents, so any grouping of the store merges to the same
+    records; ``position`` is as for :func:`people_parts`.
+    """
+    position = position or _in_order(documents)
+    parts: dict[str, OrganisationPart] = {}
+    tick = 0
+    base: tuple[Any, ...] = ()
+
+    def where() -> Position:
+        nonlocal tick
+        tick += 1
+        return (*base, tick)
+
+    def org(name: str) -> OrganisationPart:
+        key, pos = re.sub(r"^the\s+", "", name.strip(), flags=re.I).lower(), where()
+        part = parts.get(key)
+        if part is None:
+            part = parts[key] = OrganisationPart(key, name.strip(), pos)
+        elif pos < part.first:  # documents given out of store order
+            part.name, part.first = name.strip(), pos
+        return part
 
     for doc in documents:
+        base, tick = tuple(position(doc)), 0
         if doc.attendance:
             for values in doc.attendance.organisations.values():
                 for value in values:
@@ -193,9 +297,37 @@ def build_organisations(documents: Sequence[Document]) -> list[OrganisationRecor
             for m in item.organisations:
                 rec = org(m.value)
                 rec.mentions += 1
-                printed = _printed(m)
-                if printed.lower() != rec.name.lower() and printed not in rec.aliases:
-                    if m.rule == "acronym" or printed.isupper() or len(printed) < len(rec.name):
-                        rec.aliases.append(printed)
-    records = [OrganisationRecord(o.name, o.aliases, o.mentions) for o in orgs.values()]
+                form, pos = (_printed(m), m.rule == "acronym"), where()
+                if form not in rec.printed or pos < rec.printed[form]:
+                    rec.printed[form] = pos
+    return list(parts.values())
+
+
+def merge_organisations(parts: Iterable[OrganisationPart]) -> list[OrganisationRecord]:
+    """One record per organisation from parts of any groups of documents, most mentioned first.
+
+    Acronyms resolved by the extractor (rule ``acronym``, or a printed form that is all capitals)
+    and shorter printed forms become aliases of the full name.
+    """
+    by_key: dict[str, list[OrganisationPart]] = defaultdict(list)
+    for part in parts:
+        by_key[part.key].append(part)
+    records = []
+    for group in by_key.values():
+        name = min(group, key=lambda g: g.first).name
+        aliases: list[str] = []
+        for _, (printed, acronym) in sorted((pos, form) for g in group for form, pos in g.printed.items()):
+            if printed.lower() != name.lower() and printed not in aliases:
+                if acronym or printed.isupper() or len(printed) < len(name):
+                    aliases.append(printed)
+        records.append(OrganisationRecord(name, aliases, sum(g.mentions for g in group)))
     return sorted(records, key=lambda r: (-r.mentions, r.name))
+
+
+def build_organisations(documents: Sequence[Document]) -> list[OrganisationRecord]:
+    """One record per organisation across documents, most mentioned first.
+
+    Acronyms resolved by the extractor (rule ``acronym``, or a printed form that is all capitals)
+    become aliases of the full name; organisations named in attendance blocks count too.
+    """
+    return merge_organisations(organisation_parts(documents))
