@@ -248,3 +248,20 @@ def test_cli_ingests_the_sample_corpus_with_the_tantivy_engine(tmp_path: Path) -
     assert res.exit_code == 0, res.output + res.stderr
     payload = json.loads(res.stdout)
     assert payload["total"] > 0 and payload["hits"][0]["item_id"]
+    # a switch is kept for later commands; the first search builds the new engine's index
+    res = CliRunner().invoke(main, ["ingest", str(sample), "--data", str(data), "--no-ner", "--workers", "1",
+                                    "--engine", "whoosh"])
+    assert res.exit_code == 0, res.output + res.stderr
+    assert (data / "search_engine").read_text().strip() == "whoosh"
+    res = CliRunner().invoke(main, ["search", "minutes", "--data", str(data), "--json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["total"] > 0 and (data / "whoosh").is_dir()
+
+
+def test_an_unknown_engine_name_in_the_data_directory_is_an_error(tmp_path: Path) -> None:
+    from minutebook.backends import open_search_index, search_engine
+    from minutebook.errors import MinutebookError
+
+    assert search_engine(tmp_path) == "whoosh"
+    (tmp_path / "search_engine").write_text("lucene\n")
+    with pytest.raises(MinutebookError, match="lucene"):
+        open_search_index(tmp_path)
