@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from minutebook import derive
+from minutebook.backends import open_store
 from minutebook.meetings import group_meetings
 from minutebook.model import Document
 from minutebook.pipeline import IngestConfig, run_ingest
@@ -90,13 +91,13 @@ def _papers(dest: Path) -> list[Path]:
     return out
 
 
-def _ingest(paths: list[Path], data: Path) -> None:
+def _ingest(paths: list[Path], data: Path | str) -> None:
     report = run_ingest(paths, IngestConfig(data_dir=data, workers=1, model=None, ocr=False))
     assert not report.failed, report.failed
 
 
-def _registers(data: Path) -> dict[str, Any]:
-    store = Store(data)
+def _registers(data: Path | str) -> dict[str, Any]:
+    store = open_store(data)
     try:
         return {name: store.derived(name) for name in REGISTERS}
     finally:
@@ -136,18 +137,18 @@ def _same_as_one_pass(data: Path) -> None:
 class _Loads:
     """Counts the documents the stores load, by id."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, cls: type = Store) -> None:
         self.ids: list[str] = []
         self.whole = 0
         self.stats: list[derive.RefreshStats] = []
-        by_ids, documents, refresh = Store.documents_by_ids, Store.documents, derive.refresh
+        by_ids, documents, refresh = cls.documents_by_ids, cls.documents, derive.refresh
 
-        def counted_by_ids(store: Store, ids: list[str]) -> list[Document]:
+        def counted_by_ids(store: Any, ids: list[str]) -> list[Document]:
             docs = by_ids(store, ids)
             self.ids.extend(d.id for d in docs)
             return docs
 
-        def counted_documents(store: Store) -> list[Document]:
+        def counted_documents(store: Any) -> list[Document]:
             self.whole += 1
             return documents(store)
 
@@ -155,8 +156,8 @@ class _Loads:
             self.stats.append(refresh(*args, **kwargs))
             return self.stats[-1]
 
-        monkeypatch.setattr(Store, "documents_by_ids", counted_by_ids)
-        monkeypatch.setattr(Store, "documents", counted_documents)
+        monkeypatch.setattr(cls, "documents_by_ids", counted_by_ids)
+        monkeypatch.setattr(cls, "documents", counted_documents)
         monkeypatch.setattr(derive, "refresh", recorded)
 
 
@@ -168,8 +169,8 @@ def ingested(tmp_path: Path) -> Iterator[tuple[list[Path], Path]]:
     yield papers, data
 
 
-def _partition_of(data: Path, name_part: str) -> tuple[str, set[str]]:
-    store = Store(data)
+def _partition_of(data: Path | str, name_part: str) -> tuple[str, set[str]]:
+    store = open_store(data)
     try:
         meta = store.document_meta()
     finally:
@@ -190,14 +191,18 @@ def test_unchanged_reingest_loads_nothing(ingested: tuple[list[Path], Path], mon
     assert _registers(data) == before
 
 
-def test_changed_file_derives_only_its_partition(ingested: tuple[list[Path], Path], tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    papers, data = ingested
+def _change(papers: list[Path]) -> None:
     changed = next(p for p in papers if p.name == CHANGED)
     text = changed.read_text(encoding="utf-8")
     # another member present at the changed meeting, so the people register does change
     assert "Mrs D Clements" in text
     changed.write_text(text.replace("Mrs D Clements", "Mrs D Quillfeather"), encoding="utf-8")
+
+
+def test_changed_file_derives_only_its_partition(ingested: tuple[list[Path], Path], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    papers, data = ingested
+    _change(papers)
     before = _registers(data)
 
     loads = _Loads(monkeypatch)
@@ -274,3 +279,23 @@ def test_reindex_derives_everything(ingested: tuple[list[Path], Path]) -> None:
     assert stats.recomputed and len(stats.recomputed) == stats.partitions
     assert stats.loaded == stats.documents
     assert _registers(data) == before
+
+
+def test_changed_file_on_postgresql(tmp_path: Path, pg_new_database: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same on the server store: only the changed partition is loaded, and the registers
+    equal a fresh ingest's in a data directory."""
+    from minutebook.pg_store import PgStore
+
+    papers = _papers(tmp_path / "papers")
+    dsn = pg_new_database()
+    _ingest(papers, dsn)
+    _change(papers)
+    loads = _Loads(monkeypatch, PgStore)
+    _ingest(papers, dsn)
+    name, members = _partition_of(dsn, "ferry")
+    [stats] = loads.stats
+    assert stats.recomputed == [name] and loads.whole == 0
+    assert set(loads.ids) == members
+    fresh = tmp_path / "fresh"
+    _ingest(papers, fresh)
+    assert _registers(dsn) == _registers(fresh)
