@@ -476,7 +476,7 @@ class TantivySearchIndex:
         could tie with its last hit.
         """
         s = op.searcher
-        fetch = min(want * 3 + 10, MAX_FETCH)
+        fetch = first = min(want * 3 + 10, MAX_FETCH)
         while True:
             # no count here: counting every match costs more than finding the best (see _count_items)
             if by_date:
@@ -500,8 +500,10 @@ class TantivySearchIndex:
                 seen.update(keys)
                 ranked.append((addr, score))
             more = len(addrs) >= fetch and fetch < MAX_FETCH
-            # a row not yet read may tie with the page's last hit, and ties go to the newer meeting
-            tie_open = (not by_date and more and len(ranked) >= want
+            # a row not yet read may tie with the page's last hit, and ties go to the newer meeting:
+            # read one wider window (tantivy breaks ties by row order, not date); not more, as a
+            # page whose rows all tie (boilerplate items) would otherwise read thousands
+            tie_open = (not by_date and more and len(ranked) >= want and fetch <= first
                         and round(cands[-1][1], 3) >= round(ranked[want - 1][1], 3))
             if (len(ranked) >= want and not tie_open) or not more:
                 return ranked
