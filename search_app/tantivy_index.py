@@ -676,8 +676,10 @@ class _Translator:
                     for i, f in enumerate(forms)]
             unit = alts[0] if len(alts) == 1 else tantivy.Query.disjunction_max_query(alts, tie_breaker=0.0)
             units.append(unit)
-            # how many rows hold the unit, from term statistics (no search)
-            df = sum(s.doc_freq(f, t) for form in forms for t in analyze(form)[:1] for f in _TEXT_FIELDS)
+            # how many rows hold the unit, from term statistics (no search): the text holds the
+            # title, so the largest field's count is close to the rows holding the word anywhere
+            df = max((s.doc_freq(f, t) for form in forms for t in analyze(form)[:1] for f in _TEXT_FIELDS),
+                     default=0)
             if df <= limit:
                 rare.append(unit)
         clauses = [(tantivy.Occur.Should, u) for u in units]
