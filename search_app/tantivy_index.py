@@ -527,7 +527,7 @@ class TantivySearchIndex:
         if negated:
             return round(op.searcher.cardinality(q, "unit"))
         res = op.searcher.search(self._primary(op, q), limit=1, count=True, order_by_field="date")
-        return int(res.count or 0)
+        return int(getattr(res, "count", 0) or 0)  # set when count=True; not in tantivy's stubs
 
     def _facets(self, op: _Open, q: tantivy.Query, negated: bool) -> dict[str, list[tuple[str, int]]]:
         """Per facet, (value, items) best first: terms aggregations over the matched items (see
@@ -648,7 +648,7 @@ class _Translator:
         if len(terms) == 1:
             return Q.term_query(self.schema, field, terms[0])
         if field == "title":
-            return Q.phrase_query(self.schema, field, terms)
+            return Q.phrase_query(self.schema, field, list[str | tuple[int, str]](terms))
         words = [(Oc.Must if field == "body" else Oc.Should, Q.term_query(self.schema, field, t)) for t in terms]
         if field == "body":
             return Q.boolean_query(words)
