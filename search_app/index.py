@@ -62,7 +62,9 @@ SCHEMA = Schema(
     item_id=ID(stored=True, unique=True),
     document_id=ID(stored=True),
     meeting_id=ID(stored=True),
-    unit_id=STORED,  # the item a hit is shown as (see IndexedItem.unit_id)
+    # the item a hit is shown as (see IndexedItem.unit_id); a column, so counting matched items
+    # rather than rows (paragraphs, passages) reads it without loading stored fields
+    unit_id=ID(stored=True, sortable=True),
     fingerprint=STORED,  # number + text, to fold reprinted copies of one item into one hit
     path=STORED,
     number=ID(stored=True),
@@ -89,11 +91,13 @@ SCHEMA = Schema(
     action=KEYWORD(lowercase=True, commas=True, stored=True),
     outcome=KEYWORD(lowercase=True, commas=True, stored=True),
     has_action=ID(stored=True),
+    # "p" on a passage row (see passages()), "i" on every other row; a column, read once per generation
+    role=ID(sortable=True),
 )
 
 # Bump when the meaning of a field changes without its name or type changing (another analyzer,
 # what is written into it): the fingerprint then differs and the index is rebuilt from the store.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: long items also indexed as passages
 SCHEMA_FILE = "SCHEMA"
 
 
@@ -123,6 +127,15 @@ PHRASE_BOOST = 1.0
 FACETS = ("kind", "body_facet", "year", "outcome", "person", "org", "has_action")
 _FACET_FIELD = {"person": "person_facet", "org": "org_facet"}
 _MULTI_VALUED = {"outcome", "person", "org"}
+
+# Long rows are also indexed as overlapping passages of about this many characters (see
+# :func:`passages`), folded into their item like paragraphs are.
+PASSAGE_CHARS = 700
+LONG_ITEM_CHARS = 1400
+PASSAGE_SEP = "~"  # a passage row's id: the item's id, this, its number
+# An item scores the better of its own score and the mean of its own and its best passage's:
+# words close together in one paragraph lift a long item, but only as far as half the way.
+PASSAGE_SHARE = 0.5
 
 # A word in more than this share of items only re-ranks what the rarer words matched: it finds
 # nothing on its own worth having and costs most of the query time.
@@ -274,6 +287,17 @@ class IndexedItem:
     # a numbered paragraph of another item is found on its own but shown as that item: unit_id
     # is the item it belongs to ("" = itself); number and title are then the unit's
     unit_id: str = ""
+    # (character offset in ``text``, page) where each page of the text begins, in order
+    page_marks: tuple[tuple[int, int], ...] = ()
+
+    def page_at(self, offset: int) -> int:
+        """The page holding character ``offset`` of ``text``."""
+        page = self.page_start
+        for start, p in self.page_marks:
+            if start > offset:
+                break
+            page = p
+        return page
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,16 +333,23 @@ class QueryError(ValueError):
 _RUN_ON_END = frozenset("a an and as at by for from in of on or that the to with was were".split())
 
 
+def _extends(number: str, parent: str) -> bool:
+    """True when ``number`` is ``parent``'s number carried on: "87.2", "5C", "5(c)", "12 a"."""
+    stem = parent.strip().rstrip(".")
+    rest = number.strip()[len(stem):] if number.strip().startswith(stem) else ""
+    return bool(stem) and bool(rest) and (rest[0] in ".-/( " or (rest[0].isalpha() and stem[-1].isdigit()))
+
+
 def is_paragraph(item: Item) -> bool:
     """True when a sub-item is a numbered paragraph of its parent rather than an item of its own.
 
-    Its number does not carry the parent's ("2." under "87.", where "87.2" would), and its title
-    is the start of running text: a long first line, a sentence, or a line cut mid-phrase.
-    Such paragraphs are cited by the parent's number.
+    Its number does not carry the parent's ("2." under "87.", where "87.2", "87(a)" or "5C"
+    under "5" would), and its title is the start of running text: a long first line, a
+    sentence, or a line cut mid-phrase. Such paragraphs are cited by the parent's number.
     """
     if item.level < 2 or not item.parent:
         return False
-    if item.number.startswith(item.parent.rstrip(".") + "."):
+    if _extends(item.number, item.parent):
         return False
     words = item.title.split()
     if not words:
@@ -366,7 +397,7 @@ def items_for_index(doc: Document, meeting_id: str | None) -> list[IndexedItem]:
         head = items[u]
         rows.append(IndexedItem(
             item_id=item_id(doc.id, i), number=head.number, title=head.title,
-            text="\n".join(x.text for x in family), page_start=it.page_start,
+            text="\n".join(x.text for x in family), page_start=it.page_start, page_marks=_page_marks(family),
             people=tuple(sorted({m.value for x in family for m in x.people})),
             organisations=tuple(sorted({m.value for x in family for m in x.organisations})),
             action_ids=tuple(sorted({a.id for x in family for a in x.actions if a.id})),
@@ -379,6 +410,62 @@ def items_for_index(doc: Document, meeting_id: str | None) -> list[IndexedItem]:
                                 page_start=doc.page_start, preamble=bool(doc.items),
                                 **base))  # type: ignore[arg-type]
     return rows
+
+
+def _page_marks(family: Sequence[Item]) -> tuple[tuple[int, int], ...]:
+    """Where each page begins in the newline-joined texts of ``family``: (offset, page) pairs."""
+    marks: list[tuple[int, int]] = []
+    pos = 0
+    for x in family:
+        marks.append((pos, x.page_start))
+        marks.extend((pos + b, x.page_at(b)) for b in x.page_breaks)
+        pos += len(x.text) + 1
+    return tuple(marks)
+
+
+def passages(text: str, size: int = PASSAGE_CHARS, min_text: int = LONG_ITEM_CHARS) -> list[tuple[int, str]]:
+    """Consecutive windows of a long text, cut at line ends: [(offset, passage)].
+
+    A long item (a whole debate, a report section) is also indexed as these windows, and its
+    best window lifts its score (see :data:`PASSAGE_SHARE`): a few words close together in
+    one paragraph of a twenty-page item then count for more than the same words scattered
+    over it, instead of being diluted by the item's length. Windows are about ``size``
+    characters (whole lines; a line longer than that is a window of its own). Texts up to
+    ``min_text`` characters have no windows: the item is already passage-sized. Windows do
+    not overlap: overlapping ones doubled the index's size for no better answers on the
+    gold questions.
+    """
+    if len(text) <= min_text:
+        return []
+    starts = [0] + [m.end() for m in re.finditer(r"\n", text)]  # line starts
+    out: list[tuple[int, str]] = []
+    i = 0
+    while i < len(starts):
+        begin = starts[i]
+        j = i + 1
+        while j < len(starts) and starts[j] - begin < size:
+            j += 1
+        end = starts[j] if j < len(starts) else len(text)
+        if text[begin:end].strip():
+            out.append((begin, text[begin:end].rstrip("\n")))
+        i = j
+    return out
+
+
+class _SegmentWriter(writing.SegmentWriter):
+    """whoosh's segment writer, asking the file system once per field rather than once per
+    posting whether a field has a length column while it writes a new segment's postings (for
+    fields without lengths, such as ids, whoosh re-checks the file for every posting: a third
+    of the build time of a large index)."""
+
+    def per_document_reader(self):  # type: ignore[no-untyped-def]
+        reader = super().per_document_reader()
+        reader.has_column = lru_cache(maxsize=None)(reader.has_column)  # no files appear mid-flush
+        return reader
+
+
+def _writer(ix: index.Index) -> writing.SegmentWriter:
+    return _SegmentWriter(ix, limitmb=256)
 
 
 class _Open:
@@ -395,24 +482,57 @@ class _Open:
         self._facet_rows: list[dict[str, tuple[str, ...]]] | None = None
         self._lock = threading.Lock()
         self._lengths: dict[str, np.ndarray] = {}
-        self._avg: dict[str, float] = {}
+        self._avg: dict[str, np.ndarray] = {}
+        self._parents: np.ndarray | None = None
         self._scores: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._score_bytes = 0
         self._dates: np.ndarray | None = None
+        self._units: np.ndarray | None = None
         self._live: np.ndarray | None = None
         self._corrector: Any = None
 
     # -- the free-text engine's view of the index: BM25 arrays per term ----------------------
-    def lengths(self, fname: str) -> tuple[np.ndarray, float]:
-        """Per document number, the length of a field (and its mean), read once per generation."""
+    def lengths(self, fname: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per document number, the length of a field and the mean length it is measured against.
+
+        Passage rows are measured against the mean passage, other rows against the mean item:
+        the many short passages must not make every whole item look long.
+        """
         if fname not in self._lengths:
             reader = self.searcher.reader()
             arr = np.fromiter((reader.doc_field_length(d, fname, 0) or 0 for d in range(self.doc_count)),
                               dtype=np.float32, count=self.doc_count)
             arr = np.nan_to_num(arr)  # whoosh has no length for a row whose field is empty
-            self._avg[fname] = max(1.0, float(arr.mean()) if len(arr) else 1.0)
+            is_p = self.parents() >= 0
+            avg = np.empty(self.doc_count, dtype=np.float32)
+            for mask in (is_p, ~is_p):
+                avg[mask] = max(1.0, float(arr[mask].mean())) if mask.any() else 1.0
+            self._avg[fname] = avg
             self._lengths[fname] = arr
         return self._lengths[fname], self._avg[fname]
+
+    def parents(self) -> np.ndarray:
+        """Per document number, the row a passage row was cut from (-1 for every other row).
+
+        A passage is written right after its item, so its parent is the nearest earlier row
+        that is not a passage (whoosh keeps a segment's rows in order, also when merging).
+        """
+        if self._parents is None:
+            reader = self.searcher.reader()
+            col = reader.column_reader("role") if reader.has_column("role") else None
+            out = np.full(self.doc_count, -1, dtype=np.int64)
+            last = -1
+            for d in range(self.doc_count):
+                if col is not None and col[d] in ("p", b"p"):
+                    out[d] = last
+                else:
+                    last = d
+            self._parents = out
+        return self._parents
+
+    def passage_mask(self) -> np.ndarray:
+        """True for passage rows: they lift their item's score and are never hits themselves."""
+        return self.parents() >= 0
 
     def postings(self, fname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers holding a term, and its weight in each (frequency x boosts)."""
@@ -451,7 +571,7 @@ class _Open:
             lengths, avg = self.lengths(fname)
             df = len(ids)
             idf = np.log(1.0 + (self.doc_count - df + 0.5) / (df + 0.5))
-            norm = BM25_K1 * ((1.0 - BM25_B) + BM25_B * lengths[ids] / avg)
+            norm = BM25_K1 * ((1.0 - BM25_B) + BM25_B * lengths[ids] / avg[ids])
             scores = (idf * tf * (BM25_K1 + 1.0) / (tf + norm)).astype(np.float32)
         else:
             scores = np.zeros(0, dtype=np.float32)
@@ -479,6 +599,24 @@ class _Open:
                 vals.append(int(v) if v.isdigit() else 0)
             self._dates = np.asarray(vals, dtype=np.int64)
         return self._dates
+
+    def units(self) -> np.ndarray:
+        """Per document number, a number shared by every row shown as the same item."""
+        if self._units is None:
+            reader = self.searcher.reader()
+            col = reader.column_reader("unit_id") if reader.has_column("unit_id") else None
+            seen: dict[object, int] = {}
+            vals = [seen.setdefault(col[d] if col is not None else reader.stored_fields(d).get("unit_id"), len(seen))
+                    for d in range(self.doc_count)]
+            self._units = np.asarray(vals, dtype=np.int64)
+        return self._units
+
+    def one_per_item(self, rows: np.ndarray) -> np.ndarray:
+        """``rows`` (ascending document numbers) keeping the first row of each shown item."""
+        if not len(rows):
+            return rows
+        _, first = np.unique(self.units()[rows], return_index=True)
+        return rows[np.sort(first)]
 
     def ids(self, fname: str, term: str) -> np.ndarray:
         """Document numbers holding a term (for filters: no scores, no field lengths)."""
@@ -681,7 +819,7 @@ class SearchIndex:
         tmp.mkdir(parents=True)
         ix = index.create_in(str(tmp), SCHEMA)
         n = 0
-        with ix.writer(limitmb=256, procs=1) as w:
+        with _writer(ix) as w:
             for it in items:
                 self._add(w, it)
                 n += 1
@@ -701,7 +839,7 @@ class SearchIndex:
 
     def _rebuild_in_place(self, items: Iterable[IndexedItem], generation: int) -> int:
         ix = index.open_dir(str(self.dir))
-        w = ix.writer(limitmb=256, procs=1)
+        w = _writer(ix)
         n = 0
         try:
             for it in items:
@@ -721,7 +859,7 @@ class SearchIndex:
         """Delete the given documents' items and add ``items``, in one commit."""
         self.close()
         ix = index.open_dir(str(self.dir))
-        with ix.writer() as w:
+        with _writer(ix) as w:
             for doc_id in remove_documents:
                 w.delete_by_term("document_id", doc_id)
             for it in items:
@@ -730,22 +868,26 @@ class SearchIndex:
 
     @staticmethod
     def _add(w: object, it: IndexedItem) -> None:
+        """Write one item's row, and one row per passage of a long item (see :func:`passages`)."""
         date = it.meeting_date.replace("-", "")
         boost = KIND_BOOST.get(DocKind(it.kind), 1.0) if it.kind in DocKind._value2member_map_ else 1.0
         boost *= (DECISION_BOOST if it.outcomes else 1.0) * (PREAMBLE_BOOST if it.preamble else 1.0)
-        w.add_document(  # type: ignore[attr-defined]
-            item_id=it.item_id, document_id=it.document_id, meeting_id=it.meeting_id, path=it.path,
-            unit_id=it.unit_id or it.item_id, fingerprint=_fingerprint(it.number, it.text),
+        shared = dict(
+            document_id=it.document_id, meeting_id=it.meeting_id, path=it.path, unit_id=it.unit_id or it.item_id,
             number=it.number, heading=it.title, title="" if it.item_id.endswith(".-1") else it.title,
-            content=it.text, pairs=it.text, kind=it.kind, body=it.body,
-            body_facet=it.body, date=date, meeting_date=it.meeting_date, year=date[:4],
-            page_start=it.page_start, person=",".join(it.people), org=",".join(it.organisations),
+            kind=it.kind, body=it.body, body_facet=it.body, date=date, meeting_date=it.meeting_date,
+            year=date[:4], person=",".join(it.people), org=",".join(it.organisations),
             person_facet=",".join(p.replace(",", " ") for p in it.people),
             org_facet=",".join(o.replace(",", " ") for o in it.organisations),
             action=",".join(a.lower() for a in it.action_ids), outcome=",".join(it.outcomes),
-            has_action="yes" if it.action_ids else "no",
-            _boost=boost,
+            has_action="yes" if it.action_ids else "no", _boost=boost,
         )
+        w.add_document(item_id=it.item_id, fingerprint=_fingerprint(it.number, it.text),  # type: ignore[attr-defined]
+                       content=it.text, pairs=it.text, page_start=it.page_start, role="i", **shared)
+        for k, (offset, text) in enumerate(passages(it.text)):
+            w.add_document(item_id=f"{it.item_id}{PASSAGE_SEP}{k}",  # type: ignore[attr-defined]
+                           fingerprint=_fingerprint(it.number, text), content=text, pairs=text,
+                           page_start=it.page_at(offset), role="p", **shared)
 
     def doc_count(self) -> int:
         """How many rows the index holds (paragraph rows and preambles included)."""
@@ -757,8 +899,9 @@ class SearchIndex:
                filters: dict[str, str] | None = None, facets: bool = False) -> SearchResult:
         """Item-level search, best first (or newest first with ``sort="date"``).
 
-        ``filters`` and the returned ``facets`` use the names in :data:`FACETS`. ``total``
-        counts matching rows (a paragraph and its item are one hit but two rows).
+        ``filters`` and the returned ``facets`` use the names in :data:`FACETS`. ``total`` and
+        the facet counts count matching items (an item matched by its own row, a paragraph and a
+        passage of it counts once); reprinted copies of one item are folded only in the hits.
         ``suggestion`` is set when a word of the query is in no item and a close word is.
         """
         if len(query) > MAX_QUERY_CHARS:
@@ -810,8 +953,25 @@ class SearchIndex:
     @staticmethod
     def _rank(op: _Open, scores: np.ndarray, hit: np.ndarray, sort: str,
               want: int) -> tuple[list[tuple[int, float]], int, np.ndarray]:
-        """The best ``want`` shown items (folded) of the rows in ``hit``, their total and the rows."""
+        """The best ``want`` shown items (folded) of the rows in ``hit``, their total and the rows.
+
+        Each ranked entry is (the row to show, score): an item's best passage is shown in its
+        place (its page, its snippet) when that passage scored above the whole item.
+        """
         hit = hit & op.live()
+        raw = scores
+        par = op.parents()
+        is_p = par >= 0
+        if is_p.any():
+            # a passage lifts the item it was cut from, and is never a hit of its own
+            lift = np.zeros(op.doc_count, dtype=np.float32)
+            found = np.flatnonzero(is_p & hit)
+            np.maximum.at(lift, par[found], raw[found])
+            scores = np.where(is_p, 0.0, np.maximum(raw, raw + PASSAGE_SHARE * (lift - raw))).astype(np.float32)
+            passage_hit = is_p & hit
+            hit = hit & ~is_p
+        else:
+            passage_hit = is_p
         # a row can match with no score (NOT x, a filter alone): it still counts and is shown
         scores = np.where(hit, np.maximum(scores, 1e-6), 0.0).astype(np.float32)
         matched = np.flatnonzero(hit)
@@ -828,7 +988,9 @@ class SearchIndex:
             ranked = _fold(op.searcher, [(int(d), float(scores[d])) for d in order])
             # folding paragraphs and copies can leave a page short: ask for more while there are more
             if len(ranked) >= want or len(order) < fetch:
-                return ranked, len(matched), matched
+                items = op.one_per_item(matched)
+                shown = [(_best_passage(par, raw, passage_hit, d), sc) for d, sc in ranked[:want]]
+                return shown, len(items), items
             fetch *= 4
 
     def _search_parsed(self, text: str, op: _Open, filter_q: Query | None, sort: str, want: int,
@@ -838,12 +1000,13 @@ class SearchIndex:
         q = self._parse(text, op)
         fetch = want * 3 + 10
         while True:
+            # passage rows only lift the array engine's scores; here they are left out
             if sort == "date":
-                results = s.search(q, limit=fetch, filter=filter_q,
+                results = s.search(q, limit=fetch, filter=filter_q, mask=Term("role", "p"),
                                    sortedby=sorting.FieldFacet("date", reverse=True))
                 ranked = [(r.docnum, float(r.score or 0.0)) for r in results]
             else:
-                results = s.search(q, limit=fetch, filter=filter_q)
+                results = s.search(q, limit=fetch, filter=filter_q, mask=Term("role", "p"))
                 ranked = _newest_first_on_ties(s, [(r.docnum, float(r.score or 0.0)) for r in results])
             got = len(ranked)
             ranked = _fold(s, ranked)
@@ -856,10 +1019,11 @@ class SearchIndex:
             ids = set(s.docs_for_query(q))
             if filter_q is not None:
                 ids &= set(s.docs_for_query(filter_q))
-            matched = np.asarray(sorted(ids), dtype=np.int64)
+            rows = np.asarray(sorted(ids), dtype=np.int64)
+            matched = op.one_per_item(rows[~op.passage_mask()[rows]] if len(rows) else rows)
             total = len(matched)
         else:
-            total = len(results)
+            total = len(results)  # rows: counting items would mean reading every match
         return ranked, total, matched, _highlight_terms(q)
 
     def _parse(self, query: str, op: _Open) -> Query:
@@ -923,16 +1087,19 @@ class SearchIndex:
         if not kts:
             return []
         q = Or([Term("content", w, boost=float(wt)) for w, wt in kts])
-        mask = set(s.docs_for_query(Term("document_id", sf["document_id"])))
+        # not this document's rows, and not passages (they are parts of items, not items)
+        mask = set(s.docs_for_query(Term("document_id", sf["document_id"]))) | set(s.docs_for_query(Term("role", "p")))
         results = s.search(q, limit=limit * 3 + 5, mask=mask)
         own = " ".join(sf.get("content", "").split())
-        hits, seen = [], {own}
+        hits, seen, units = [], {own}, set()
         for r in results:
             rf = r.fields()
             body_text = " ".join(rf.get("content", "").split())
-            if body_text in seen:
-                continue
-            seen.add(body_text)
+            unit = rf.get("unit_id") or rf["item_id"]
+            if body_text in seen or unit in units or rf.get("fingerprint") in seen:
+                continue  # a copy of this text, or another row (paragraph, passage) of a hit
+            seen.update((body_text, rf.get("fingerprint")))
+            units.add(unit)
             hits.append(_hit(rf, float(r.score or 0.0), set()))
             if len(hits) >= limit:
                 break
@@ -979,6 +1146,19 @@ def _count_facets(op: _Open, docnums: Iterable[int]) -> dict[str, list[tuple[str
         for f in FACETS:
             counts[f].update(row[f])
     return {f: sorted(c.items(), key=lambda kv: (-kv[1], kv[0])) for f, c in counts.items()}
+
+
+def _best_passage(parents: np.ndarray, raw: np.ndarray, passage_hit: np.ndarray, row: int) -> int:
+    """The passage of ``row`` that matched best when it scored above ``row`` itself, else ``row``.
+
+    An item's passages are the rows right after it (see :meth:`_Open.parents`).
+    """
+    best, end = row, row + 1
+    while end < len(parents) and parents[end] == row:
+        if passage_hit[end] and raw[end] > raw[best]:
+            best = end
+        end += 1
+    return best
 
 
 def _fold(s: Searcher, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:

@@ -14,7 +14,9 @@ from search_app.index import (
     SearchIndex,
     _rewrite_query,
     expand_synonyms,
+    is_paragraph,
     items_for_index,
+    passages,
     strip_question_words,
 )
 
@@ -360,3 +362,56 @@ def test_answers_are_cached_per_generation_and_handed_out_as_copies(index: Searc
     index.cache_size = 0
     index.search("knife")
     assert not any(key[0] == "knife" for key in index._cache)
+
+
+def test_passages_cover_a_long_text_in_windows_cut_at_lines() -> None:
+    lines = [f"Line {i} of the discussion about the village hall and its roof." for i in range(60)]
+    text = "\n".join(lines)
+    windows = passages(text, size=300, min_text=600)
+    assert len(windows) > 5
+    for offset, passage in windows:
+        assert text[offset:offset + len(passage)] == passage  # offsets are true
+        assert passage.startswith("Line ") and passage.endswith("roof.")  # whole lines only
+        assert len(passage) < 300 + 70  # about the window size: at most one line over
+    # every line is in exactly one window, in order
+    assert [ln for _, p in windows for ln in p.split("\n")] == lines
+    assert passages("A short item.\nIt has two lines.") == []
+
+
+def test_a_few_words_together_in_a_long_item_outrank_the_same_words_spread_thin(tmp_path: Path) -> None:
+    """Passage rows: of two equally long items holding the same words, the one where they stand in
+    one paragraph comes first, shown at the page of that paragraph, and each item counts once."""
+    filler = [f"Councillors discussed general matter number {i} at some length." for i in range(150)]
+    together = "\n".join(["7. Contract negotiation", *filler,
+                          "The Vice-Chair warned that the living wage increase means a significant risk "
+                          "that the society could become insolvent.", *filler])
+    spread = "\n".join(["9. Budget", "The living wage was noted.", *filler, "A significant risk was logged.",
+                        *filler, "No member was insolvent."])
+    docs = [Document(path=f"/p/{n}.pdf", sha256=c * 64, part=0, kind=DocKind.MINUTES, body="Library Board",
+                     meeting_date="2016-01-28", page_start=1, page_end=9, lines=[], title="Board minutes",
+                     items=[Item(number=n, title=t, parent=None, page_start=6, page_end=8, text=text,
+                                 page_breaks=[len(text) // 3, 2 * len(text) // 3])])
+            for n, c, t, text in (("7", "e", "Contract negotiation", together), ("9", "f", "Budget", spread))]
+    rows = [r for d in docs for r in items_for_index(d, "m1")]
+    ix = SearchIndex(tmp_path)
+    ix.rebuild(rows, generation=1)
+    res = ix.search("living wage insolvency risk")
+    assert [h.item_number for h in res.hits] == ["7", "9"]
+    assert res.hits[0].page_start == 7  # the page of the matching passage, not the item's first page
+    assert "<mark>insolvent</mark>" in res.hits[0].snippet
+    assert res.total == 2  # items, not rows: passages count with their item
+    assert ix.search('"living wage" AND risk').total == 2  # the query language path leaves passages out too
+
+
+@pytest.mark.parametrize("number, parent, carried", [
+    pytest.param("87.2", "87", True, id="dotted"),
+    pytest.param("5C", "5", True, id="letter-suffix"),
+    pytest.param("5(c)", "5.", True, id="bracketed"),
+    pytest.param("2.", "87.", False, id="restarted-paragraph"),
+    pytest.param("12", "1", False, id="another-number"),
+])
+def test_a_sub_item_number_that_carries_its_parents_is_an_item_not_a_paragraph(
+        number: str, parent: str, carried: bool) -> None:
+    title = "Approve the Clement Avenue Complete Street Concept Proposal and the Grant Submittal"
+    sub = Item(number=number, title=title, parent=parent, page_start=7, page_end=9, level=2, text=f"{number}. {title}")
+    assert is_paragraph(sub) is (not carried)
