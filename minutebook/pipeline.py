@@ -249,7 +249,9 @@ def run_ingest(paths: Sequence[Path], config: IngestConfig,
     store = open_store(config.data_dir)
     since = store.generation()
     hashes = plan_ingest(paths, store, report, on_error)
-    todo = list(hashes)
+    # largest files first: a long file started last would keep one worker busy while the
+    # others wait at the end of the run
+    todo = sorted(hashes, key=lambda path: -hashes[path][1])
 
     changed_docs: list[str] = []
     removed_docs: list[str] = []

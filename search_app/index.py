@@ -17,6 +17,7 @@ equal scores go to the newer meeting.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import threading
@@ -59,7 +60,7 @@ _ANALYZER = StemmingAnalyzer()
 _PAIRS_ANALYZER = StemmingAnalyzer() | ShingleFilter(size=2, sep=" ")
 
 SCHEMA = Schema(
-    item_id=ID(stored=True, unique=True),
+    item_id=ID(stored=True, unique=True, sortable=True),
     document_id=ID(stored=True),
     meeting_id=ID(stored=True),
     # the item a hit is shown as (see IndexedItem.unit_id); a column, so counting matched items
@@ -91,8 +92,11 @@ SCHEMA = Schema(
     action=KEYWORD(lowercase=True, commas=True, stored=True),
     outcome=KEYWORD(lowercase=True, commas=True, stored=True),
     has_action=ID(stored=True),
-    # "p" on a passage row (see passages()), "i" on every other row; a column, read once per generation
-    role=ID(sortable=True),
+    # "p" on a passage row (see passages()), "i" on every other row
+    role=ID,
+    # a passage row: the item_id of the row it was cut from ("" on other rows); a column, read
+    # once per generation (the two rows may sit in different segments of a parallel build)
+    part_of=ID(sortable=True),
 )
 
 # Bump when the meaning of a field changes without its name or type changing (another analyzer,
@@ -136,6 +140,9 @@ PASSAGE_SEP = "~"  # a passage row's id: the item's id, this, its number
 # An item scores the better of its own score and the mean of its own and its best passage's:
 # words close together in one paragraph lift a long item, but only as far as half the way.
 PASSAGE_SHARE = 0.5
+
+# A whole rebuild of at least this many items is written by several processes (see _writer).
+PARALLEL_BUILD_ROWS = 2000
 
 # A word in more than this share of items only re-ranks what the rarer words matched: it finds
 # nothing on its own worth having and costs most of the query time.
@@ -464,7 +471,13 @@ class _SegmentWriter(writing.SegmentWriter):
         return reader
 
 
-def _writer(ix: index.Index) -> writing.SegmentWriter:
+def _writer(ix: index.Index, procs: int = 1) -> writing.SegmentWriter:
+    """A writer; with ``procs`` > 1, whoosh's parallel one (each process writes a segment of its
+    own, kept as it is: merging them would cost most of what the processes saved)."""
+    if procs > 1:
+        from whoosh.multiproc import MpWriter
+
+        return MpWriter(ix, procs=procs, limitmb=128, multisegment=True)
     return _SegmentWriter(ix, limitmb=256)
 
 
@@ -484,6 +497,7 @@ class _Open:
         self._lengths: dict[str, np.ndarray] = {}
         self._avg: dict[str, np.ndarray] = {}
         self._parents: np.ndarray | None = None
+        self._children: tuple[np.ndarray, np.ndarray] | None = None
         self._scores: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._score_bytes = 0
         self._dates: np.ndarray | None = None
@@ -512,23 +526,29 @@ class _Open:
         return self._lengths[fname], self._avg[fname]
 
     def parents(self) -> np.ndarray:
-        """Per document number, the row a passage row was cut from (-1 for every other row).
-
-        A passage is written right after its item, so its parent is the nearest earlier row
-        that is not a passage (whoosh keeps a segment's rows in order, also when merging).
-        """
+        """Per document number, the row a passage row was cut from (-1 for every other row)."""
         if self._parents is None:
             reader = self.searcher.reader()
-            col = reader.column_reader("role") if reader.has_column("role") else None
             out = np.full(self.doc_count, -1, dtype=np.int64)
-            last = -1
-            for d in range(self.doc_count):
-                if col is not None and col[d] in ("p", b"p"):
-                    out[d] = last
-                else:
-                    last = d
+            if reader.has_column("part_of") and reader.has_column("item_id"):
+                of_col, id_col = reader.column_reader("part_of"), reader.column_reader("item_id")
+                of = [of_col[d] for d in range(self.doc_count)]
+                rows = {id_col[d]: d for d in range(self.doc_count) if not of[d]}
+                for d, parent in enumerate(of):
+                    if parent:
+                        out[d] = rows.get(parent, -1)
             self._parents = out
         return self._parents
+
+    def passages_of(self, row: int) -> np.ndarray:
+        """The passage rows cut from ``row``."""
+        if self._children is None:
+            par = self.parents()
+            rows = np.flatnonzero(par >= 0)
+            order = rows[np.argsort(par[rows], kind="stable")]
+            self._children = (order, par[order])
+        order, keys = self._children
+        return order[np.searchsorted(keys, row, "left"):np.searchsorted(keys, row, "right")]
 
     def passage_mask(self) -> np.ndarray:
         """True for passage rows: they lift their item's score and are never hits themselves."""
@@ -693,8 +713,11 @@ class SearchIndex:
     readers share file handles, and a search is a few milliseconds.
     """
 
-    def __init__(self, data_dir: Path, synonyms: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, data_dir: Path, synonyms: dict[str, list[str]] | None = None,
+                 build_procs: int | None = None) -> None:
+        """``build_procs``: processes writing a whole rebuild (default: up to two, one per core)."""
         self.dir = Path(data_dir) / INDEX_DIRNAME
+        self.build_procs = build_procs or min(2, os.cpu_count() or 1)
         self.synonyms = synonyms if synonyms is not None else load_synonyms(
             SYNONYMS_FILE, Path(data_dir) / "synonyms.txt")
         self._open: _Open | None = None
@@ -811,15 +834,17 @@ class SearchIndex:
         ones, never no index. A missing, unreadable or other-schema index is built beside and
         swapped in.
         """
+        items = list(items)
+        procs = self.build_procs if len(items) >= PARALLEL_BUILD_ROWS else 1
         if self.is_healthy():  # reads the schema file first, so a garbled index never gets here
-            return self._rebuild_in_place(items, generation)
+            return self._rebuild_in_place(items, generation, procs)
         tmp = self.dir.with_name(INDEX_DIRNAME + ".new")
         if tmp.exists():
             shutil.rmtree(tmp)
         tmp.mkdir(parents=True)
         ix = index.create_in(str(tmp), SCHEMA)
         n = 0
-        with _writer(ix) as w:
+        with _writer(ix, procs) as w:
             for it in items:
                 self._add(w, it)
                 n += 1
@@ -837,9 +862,9 @@ class SearchIndex:
         self._set_generation(generation)
         return n
 
-    def _rebuild_in_place(self, items: Iterable[IndexedItem], generation: int) -> int:
+    def _rebuild_in_place(self, items: Iterable[IndexedItem], generation: int, procs: int = 1) -> int:
         ix = index.open_dir(str(self.dir))
-        w = _writer(ix)
+        w = _writer(ix, procs)
         n = 0
         try:
             for it in items:
@@ -883,11 +908,11 @@ class SearchIndex:
             has_action="yes" if it.action_ids else "no", _boost=boost,
         )
         w.add_document(item_id=it.item_id, fingerprint=_fingerprint(it.number, it.text),  # type: ignore[attr-defined]
-                       content=it.text, pairs=it.text, page_start=it.page_start, role="i", **shared)
+                       content=it.text, pairs=it.text, page_start=it.page_start, role="i", part_of="", **shared)
         for k, (offset, text) in enumerate(passages(it.text)):
             w.add_document(item_id=f"{it.item_id}{PASSAGE_SEP}{k}",  # type: ignore[attr-defined]
                            fingerprint=_fingerprint(it.number, text), content=text, pairs=text,
-                           page_start=it.page_at(offset), role="p", **shared)
+                           page_start=it.page_at(offset), role="p", part_of=it.item_id, **shared)
 
     def doc_count(self) -> int:
         """How many rows the index holds (paragraph rows and preambles included)."""
@@ -989,7 +1014,7 @@ class SearchIndex:
             # folding paragraphs and copies can leave a page short: ask for more while there are more
             if len(ranked) >= want or len(order) < fetch:
                 items = op.one_per_item(matched)
-                shown = [(_best_passage(par, raw, passage_hit, d), sc) for d, sc in ranked[:want]]
+                shown = [(_best_passage(op, raw, passage_hit, d), sc) for d, sc in ranked[:want]]
                 return shown, len(items), items
             fetch *= 4
 
@@ -1148,16 +1173,12 @@ def _count_facets(op: _Open, docnums: Iterable[int]) -> dict[str, list[tuple[str
     return {f: sorted(c.items(), key=lambda kv: (-kv[1], kv[0])) for f, c in counts.items()}
 
 
-def _best_passage(parents: np.ndarray, raw: np.ndarray, passage_hit: np.ndarray, row: int) -> int:
-    """The passage of ``row`` that matched best when it scored above ``row`` itself, else ``row``.
-
-    An item's passages are the rows right after it (see :meth:`_Open.parents`).
-    """
-    best, end = row, row + 1
-    while end < len(parents) and parents[end] == row:
-        if passage_hit[end] and raw[end] > raw[best]:
-            best = end
-        end += 1
+def _best_passage(op: _Open, raw: np.ndarray, passage_hit: np.ndarray, row: int) -> int:
+    """The passage of ``row`` that matched best when it scored above ``row`` itself, else ``row``."""
+    best = row
+    for p in op.passages_of(row):
+        if passage_hit[p] and raw[p] > raw[best]:
+            best = int(p)
     return best
 
 

@@ -415,3 +415,24 @@ def test_a_sub_item_number_that_carries_its_parents_is_an_item_not_a_paragraph(
     title = "Approve the Clement Avenue Complete Street Concept Proposal and the Grant Submittal"
     sub = Item(number=number, title=title, parent=parent, page_start=7, page_end=9, level=2, text=f"{number}. {title}")
     assert is_paragraph(sub) is (not carried)
+
+
+def test_a_parallel_rebuild_answers_like_a_single_process_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several writer processes put an item and its passages in different segments: a passage
+    must still lift (and be shown as) its own item."""
+    import search_app.index as index_module
+
+    filler = "\n".join(f"General matter {i} was discussed at some length by members." for i in range(120))
+    rows = [_item(n, f"Item {n}. {filler}\nThe bus shelter on Mill Lane needs a new roof {n}.\n{filler}",
+                  document_id=f"d{n}", item_id=f"d{n}.0") for n in range(1, 40)]
+    rows.append(_item(50, "Bus shelter. Repairs to the bus shelter roof.", document_id="d50", item_id="d50.0"))
+    monkeypatch.setattr(index_module, "PARALLEL_BUILD_ROWS", 1)
+    answers = []
+    for procs in (1, 2):
+        ix = SearchIndex(tmp_path / str(procs), build_procs=procs)
+        ix.rebuild(rows, generation=1)
+        res = ix.search("bus shelter roof mill lane", limit=50)
+        answers.append([(h.item_id, h.page_start, h.score) for h in res.hits])
+        assert res.total == len(rows)
+        ix.close()
+    assert answers[0] == answers[1]
