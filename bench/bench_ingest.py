@@ -7,7 +7,8 @@ Runs bare pdfplumber ``extract_text`` over the corpus's text-layer PDFs (from MA
 into a fresh data directory, then again (a no-op re-ingest). ``--copies N`` ingests each file N
 times under different names (for the 1,000-document memory figure; the bare pass reads each once
 and its time is scaled). Peak RSS is the most the ingest's whole process tree (the CLI and its
-worker processes together) held at once, sampled from /proc every 50 ms. The load average before
+worker processes together) held at once, sampled from /proc every 50 ms, as RSS (shared pages
+counted once per process) and PSS (shared pages shared out: the tree's real footprint). The load average before
 and after is printed: other work on the machine makes every figure worse. Prints one JSON
 object; a benchmark, never a test.
 """
@@ -52,24 +53,34 @@ def bare_pdfplumber(paths: list[Path]) -> tuple[float, int]:
     return time.perf_counter() - t, pages
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants (kB), from /proc."""
-    total, todo = 0, [pid]
+def _tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of a process and all its descendants (kB), from /proc.
+
+    RSS counts a page shared by several processes (the model weights the workers inherit,
+    libraries) once per process, so a tree's RSS overstates what it holds; PSS shares each such
+    page out among the processes using it, and sums to the memory the tree really takes.
+    """
+    rss = pss = 0
+    todo = [pid]
     while todo:
         p = todo.pop()
         try:
             with open(f"/proc/{p}/status") as fh:
-                total += next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
+                rss += next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                pss += next((int(line.split()[1]) for line in fh if line.startswith("Pss:")), 0)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as fh:
                     todo.extend(int(c) for c in fh.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue  # the process ended between two reads
-    return total
+    return rss, pss
 
 
-def run_ingest(files: Path, data: Path, workers: int, cli: list[str] | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS of the whole process tree (MB) and the summary line of one ingest.
+def run_ingest(files: Path, data: Path, workers: int,
+               cli: list[str] | None = None) -> tuple[float, float, float, str]:
+    """Wall seconds, peak RSS and peak PSS of the whole process tree (MB), and the summary line
+    of one ingest.
 
     ``cli`` is the command that runs ``minutebook`` (the installed script by default).
     """
@@ -77,13 +88,14 @@ def run_ingest(files: Path, data: Path, workers: int, cli: list[str] | None = No
            "--data", str(data), "--workers", str(workers)]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    peak = 0
+    peak = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not done.is_set():
-            peak = max(peak, _tree_rss_kb(proc.pid))
+            rss, pss = _tree_memory_kb(proc.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             done.wait(SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -92,7 +104,7 @@ def run_ingest(files: Path, data: Path, workers: int, cli: list[str] | None = No
     elapsed = time.perf_counter() - t
     done.set()
     sampler.join()
-    return elapsed, peak / 1024, out.strip().splitlines()[-1] if out.strip() else ""
+    return elapsed, peak / 1024, peak_pss / 1024, out.strip().splitlines()[-1] if out.strip() else ""
 
 
 def main() -> None:
@@ -114,8 +126,8 @@ def main() -> None:
             for i, p in enumerate(paths):  # symlinks: the same bytes, one folder to ingest
                 (files / f"{copy:02d}-{i:04d}-{p.name}").symlink_to(p)
         data = Path(tmp) / "data"
-        first_s, peak_mb, summary = run_ingest(files, data, args.workers)
-        again_s, _, _ = run_ingest(files, data, args.workers)
+        first_s, peak_mb, peak_pss_mb, summary = run_ingest(files, data, args.workers)
+        again_s, _, _, _ = run_ingest(files, data, args.workers)
     docs = re.search(r"\((\d+) documents", summary)
     print(json.dumps({
         "machine": f"{platform.machine()} {platform.processor() or ''} cores={os.cpu_count()}".strip(),
@@ -127,7 +139,7 @@ def main() -> None:
         "ingest_s": round(first_s, 2), "ingest_pages_per_s": round(pages / first_s, 1),
         "ingest_time_ratio_to_bare": round(first_s / bare_s, 2),
         "reingest_s": round(again_s, 2), "reingest_pct_of_first": round(100 * again_s / first_s, 1),
-        "peak_rss_mb": round(peak_mb, 1),
+        "peak_rss_mb": round(peak_mb, 1), "peak_pss_mb": round(peak_pss_mb, 1),
         "ingest_summary": summary,
     }, indent=2))
 
