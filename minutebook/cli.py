@@ -226,5 +226,8 @@ def reindex(data: str | Path, engine: str | None) -> None:
     _use_engine(data, engine)
 
     store = open_store(data)
-    derive.refresh(store, force=True)
-    click.echo(f"reindexed {store.counts()['documents']} documents")
+    try:
+        derive.refresh(store, force=True)
+        click.echo(f"reindexed {store.counts()['documents']} documents")
+    finally:
+        store.close()

@@ -169,3 +169,17 @@ def test_serve_answers_the_api_with_several_processes(seeded: tuple[Path, dict[s
         if srv.stderr:
             srv.stderr.close()
     assert srv.returncode == 0
+
+
+def test_reindex_rebuilds_a_deleted_index_from_the_store(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", str(SAMPLE), "--data", str(data)]).exit_code == 0
+    before = json.loads(runner.invoke(main, ["search", "car park barrier", "--json", "--data", str(data)]).stdout)
+    import shutil
+
+    shutil.rmtree(data / "whoosh")
+    res = runner.invoke(main, ["reindex", "--data", str(data)])
+    assert res.exit_code == 0 and res.stdout.startswith("reindexed 9 documents")
+    after = json.loads(runner.invoke(main, ["search", "car park barrier", "--json", "--data", str(data)]).stdout)
+    assert after["hits"] and [h["item_id"] for h in after["hits"]] == [h["item_id"] for h in before["hits"]]
