@@ -5,8 +5,9 @@ usage: bench/bench_ingest.py [CORPUS] [--limit N] [--workers N] [--copies N]
 Runs bare pdfplumber ``extract_text`` over the corpus's text-layer PDFs (from MANIFEST.tsv, as
 ``../shared/eval/baseline_pdfplumber.py`` does), then ``minutebook ingest`` over the same files
 into a fresh data directory, then again (a no-op re-ingest). ``--copies N`` ingests each file N
-times under different names (for the 1,000-document memory figure; the bare pass reads each once
-and its time is scaled). Peak RSS is the most the ingest's whole process tree (the CLI and its
+times under different names and bytes (a comment appended after the PDF's end, so each copy is a
+document of its own), for the 1,000-document memory figure; the bare pass reads each once and
+its time is scaled. Peak RSS is the most the ingest's whole process tree (the CLI and its
 worker processes together) held at once, sampled from /proc every 50 ms, as RSS (shared pages
 counted once per process) and PSS (shared pages shared out: the tree's real footprint). The load average before
 and after is printed: other work on the machine makes every figure worse. Prints one JSON
@@ -123,8 +124,14 @@ def main() -> None:
         files = Path(tmp) / "files"
         files.mkdir()
         for copy in range(args.copies):
-            for i, p in enumerate(paths):  # symlinks: the same bytes, one folder to ingest
-                (files / f"{copy:02d}-{i:04d}-{p.name}").symlink_to(p)
+            for i, p in enumerate(paths):
+                dest = files / f"{copy:02d}-{i:04d}-{p.name}"
+                if copy == 0:
+                    dest.symlink_to(p)  # the file itself
+                else:
+                    # a copy with a comment after the end of the PDF: other bytes, so another
+                    # document to the store (same text), as a second council's papers would be
+                    dest.write_bytes(p.read_bytes() + f"\n% bench copy {copy}\n".encode())
         data = Path(tmp) / "data"
         first_s, peak_mb, peak_pss_mb, summary = run_ingest(files, data, args.workers)
         again_s, _, _, _ = run_ingest(files, data, args.workers)
