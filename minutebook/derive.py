@@ -272,10 +272,6 @@ def _refresh(store: AnyStore, changed: Sequence[str], removed: Sequence[str], fo
     # The index is rebuilt whole when it is missing, unreadable, or behind an earlier change
     # (a crash between the store commit and the index commit); otherwise only changes are applied.
     rebuild_index = force or not index_ok or since is None or index.generation() != since
-    if rebuild_index:
-        by_id = {d.id: d for d in store.documents()}
-    else:
-        by_id = {d.id: d for d in store.documents_by_ids([d.id for n in todo for d in parts[n]])}
 
     order = {m.id: m.order for m in meta}
     keys = {m.id: key_string(m.body) for m in meta}
@@ -284,24 +280,47 @@ def _refresh(store: AnyStore, changed: Sequence[str], removed: Sequence[str], fo
     for m in meetings:
         meetings_in[part_of[m.documents[0]]].append(m)
     fresh: dict[str, tuple[str, Any]] = {}
-    for n in todo:
-        docs = [by_id[d.id] for d in parts[n] if d.id in by_id]
+
+    def derive(n: str, docs: list[Document]) -> None:
         # a document gone between the two reads (a concurrent ingest): derived without it, and
         # marked so the next refresh (that ingest's own) derives the partition again
         fp = prints[n] if len(docs) == len(parts[n]) else "incomplete"
         fresh[n] = (fp, derive_part(docs, meetings_in[n], keys, order))
-    all_parts = store.derived_parts([n for n in parts if n not in fresh])
-    all_parts.update({n: data for n, (_, data) in fresh.items()})
-    old_meeting_of: dict[str, str] = {} if rebuild_index else (store.derived("meeting_of") or {})
-    store.put_derived({**assemble(all_parts), "meetings": to_dict(meetings), "meeting_of": meeting_of},
-                      fresh, drop_parts=[n for n in stored if n not in parts])
+
+    def save_derived() -> None:
+        all_parts = store.derived_parts([n for n in parts if n not in fresh])
+        all_parts.update({n: data for n, (_, data) in fresh.items()})
+        store.put_derived({**assemble(all_parts), "meetings": to_dict(meetings), "meeting_of": meeting_of},
+                          fresh, drop_parts=[n for n in stored if n not in parts])
 
     if rebuild_index:
-        n_items = index.rebuild((row for d in by_id.values() for row in items_for_index(d, meeting_of.get(d.id))),
-                                generation)
-        stats.index, stats.loaded = "rebuilt", len(by_id)
+        # One partition's documents in memory at a time: each is loaded, derived if it must be,
+        # and written to the index, then dropped (a whole archive at once would not fit in 1 GB).
+        todo_set = set(todo)
+
+        def rows() -> Iterable[Any]:
+            for n, members in parts.items():
+                docs = store.documents_by_ids([d.id for d in members])
+                rank = {d.id: i for i, d in enumerate(members)}
+                docs.sort(key=lambda d: rank[d.id])
+                stats.loaded += len(docs)
+                if n in todo_set:
+                    derive(n, docs)
+                for d in docs:
+                    yield from items_for_index(d, meeting_of.get(d.id))
+
+        n_items = index.rebuild(rows(), generation)
+        save_derived()
+        stats.index = "rebuilt"
         log.info("rebuilt search index: %d items", n_items)
         return stats
+
+    by_id = {d.id: d for d in store.documents_by_ids([d.id for n in todo for d in parts[n]])}
+    for n in todo:
+        derive(n, [by_id[d.id] for d in parts[n] if d.id in by_id])
+    old_meeting_of: dict[str, str] = store.derived("meeting_of") or {}
+    save_derived()
+
     # a document whose meeting changed (a paper of its meeting came or went) carries its meeting
     # in the index too
     moved = {i for i in order if meeting_of.get(i) != old_meeting_of.get(i)}

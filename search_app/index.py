@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -834,8 +835,12 @@ class SearchIndex:
         ones, never no index. A missing, unreadable or other-schema index is built beside and
         swapped in.
         """
-        items = list(items)
-        procs = self.build_procs if len(items) >= PARALLEL_BUILD_ROWS else 1
+        # a large rebuild is written by several processes; the rows are looked at only as far as
+        # telling "large" (a whole archive's rows at once would not fit in memory)
+        items = iter(items)
+        head = list(islice(items, PARALLEL_BUILD_ROWS))
+        procs = self.build_procs if len(head) >= PARALLEL_BUILD_ROWS else 1
+        items = chain(head, items)
         if self.is_healthy():  # reads the schema file first, so a garbled index never gets here
             return self._rebuild_in_place(items, generation, procs)
         tmp = self.dir.with_name(INDEX_DIRNAME + ".new")
