@@ -251,7 +251,7 @@ def run_ingest(paths: Sequence[Path], config: IngestConfig,
     hashes = plan_ingest(paths, store, report, on_error)
     # largest files first: a long file started last would keep one worker busy while the
     # others wait at the end of the run
-    todo = sorted(hashes, key=lambda path: -hashes[path][1])
+    todo = sorted(hashes, key=lambda path: (-hashes[path][1], path))
 
     changed_docs: list[str] = []
     removed_docs: list[str] = []

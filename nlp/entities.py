@@ -144,7 +144,9 @@ def use_numpy_blas() -> None:
 class EntityExtractor:
     """Find people and organisations in texts (item texts or paragraphs), one result per text."""
 
-    def __init__(self, model: str | None = DEFAULT_MODEL, batch_size: int = 64, numpy_blas: bool = True) -> None:
+    # 16 paragraphs per batch: as fast as 64, and a 120,000-character report section peaks at
+    # 290 MB instead of 550 MB in the worker (the model's arrays grow with the batch)
+    def __init__(self, model: str | None = DEFAULT_MODEL, batch_size: int = 16, numpy_blas: bool = True) -> None:
         if numpy_blas:
             use_numpy_blas()
         self.nlp = build_pipeline(model)
