@@ -55,6 +55,8 @@ bench-load:
 
 eval:
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH PYTHON=$(PY) ../shared/eval/run-dev.sh bench/out/eval
+	# the peer in the same run: page-level SQLite FTS5 over pdfplumber text (pages cached)
+	$(PY) ../shared/eval/peer_fts5.py ../shared/corpus ../shared/gold bench/out/peer | tee bench/out/peer.json
 
 corpus:
 	$(PY) corpus/generate.py
