@@ -1016,6 +1016,8 @@ class SearchIndex:
                 # best first; equal scores (to 3 places) go to the newer meeting
                 order = top[np.lexsort((-dates[top], -np.round(scores[top], 3)))]
             ranked = _fold(op.searcher, [(int(d), float(scores[d])) for d in order])
+            if sort != "date":
+                ranked = _minutes_before_their_agenda(op.searcher, ranked)
             # folding paragraphs and copies can leave a page short: ask for more while there are more
             if len(ranked) >= want or len(order) < fetch:
                 items = op.one_per_item(matched)
@@ -1185,6 +1187,38 @@ def _best_passage(op: _Open, raw: np.ndarray, passage_hit: np.ndarray, row: int)
         if passage_hit[p] and raw[p] > raw[best]:
             best = int(p)
     return best
+
+
+def _minutes_before_their_agenda(s: Searcher, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """An agenda item never ranks above the minute of the same meeting on the same subject.
+
+    The agenda line ("To consider quotes for the car park barrier") is short and so scores high;
+    the minute records what was decided. When both are among the ranked hits, the minute (same
+    meeting, same item number or heading) moves just above the agenda item.
+    """
+    fields = [s.stored_fields(d) for d, _ in ranked]
+
+    def keys(sf: dict[str, Any]) -> list[tuple[str, str]]:
+        meeting = str(sf.get("meeting_id") or "")
+        if not meeting:
+            return []
+        out = [(meeting, "#" + str(sf.get("number") or "").strip().rstrip(".").lower())] if sf.get("number") else []
+        heading = " ".join(str(sf.get("heading") or "").lower().split())
+        return out + ([(meeting, heading)] if heading else [])
+
+    minute_at: dict[tuple[str, str], int] = {}
+    for i, sf in enumerate(fields):
+        if sf.get("kind") == DocKind.MINUTES:
+            for k in keys(sf):
+                minute_at.setdefault(k, i)
+    score = [sc for _, sc in ranked]
+    for i, sf in enumerate(fields):
+        if sf.get("kind") == DocKind.AGENDA:
+            j = next((minute_at[k] for k in keys(sf) if k in minute_at), None)
+            if j is not None and score[j] <= score[i]:
+                score[j] = score[i] + 1e-3
+    order = sorted(range(len(ranked)), key=lambda i: -score[i])  # stable: ties keep their order
+    return [(ranked[i][0], score[i]) for i in order]
 
 
 def _fold(s: Searcher, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:

@@ -436,3 +436,23 @@ def test_a_parallel_rebuild_answers_like_a_single_process_one(tmp_path: Path, mo
         assert res.total == len(rows)
         ix.close()
     assert answers[0] == answers[1]
+
+
+def test_a_minute_ranks_above_the_agenda_item_of_its_own_meeting(tmp_path: Path) -> None:
+    """The short agenda line would outscore the long minute on its words; the minute of the same
+    meeting and number comes first. An agenda of another meeting is not moved."""
+    minute = ("8.1 Car park barrier. The height barrier at the car park was damaged by a vehicle and is "
+              "locked open. It was agreed that the Clerk obtain three quotes for its repair, and that the "
+              "cost be met from the general reserve after the insurer has replied to the claim.")
+    ix = SearchIndex(tmp_path)
+    ix.rebuild([
+        _item(1, "8.1 Car park barrier. To consider the car park barrier.", kind="agenda", meeting_id="m1",
+              number="8.1", document_id="a", item_id="a.0", meeting_date="2024-01-18"),
+        _item(2, minute, kind="minutes", meeting_id="m1", number="8.1", document_id="b", item_id="b.0",
+              meeting_date="2024-01-18"),
+        _item(3, "8.1 Car park barrier. Car park barrier: the car park barrier.", kind="agenda", meeting_id="m0",
+              number="8.1", document_id="c", item_id="c.0", meeting_date="2023-11-16"),
+    ], generation=1)
+    order = [h.item_id for h in ix.search("car park barrier").hits]
+    assert order.index("b.0") < order.index("a.0")
+    assert order[0] == "c.0"  # another meeting's agenda, scoring higher, keeps its place
