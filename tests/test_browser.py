@@ -157,6 +157,8 @@ def test_keyboard_reaches_skip_link_and_search_box(page: Any, base_url: str) -> 
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
     page.keyboard.press("Enter")
+    # following an in-page link updates the address after the key event returns: wait for it
+    page.wait_for_function("location.hash === '#main'", timeout=5000)
     assert page.url.endswith("#main")
     outline = page.evaluate("getComputedStyle(document.querySelector('a.skip')).outlineStyle")
     assert outline in ("solid", "auto", "none")
