@@ -30,6 +30,10 @@ LINE_TOLERANCE = 3.0
 # pdfium keeps a font's descent in whole thousandths of an em, so its tops can differ from
 # pdfminer's by ~0.01 pt: Word tables put words exactly LINE_TOLERANCE apart, which must not split.
 TOP_NOISE = 0.02
+# A line with this many cells is a table row; the lines under it that begin further right than
+# its first cell are its wrapped lines, placed under its columns (within COLUMN_SLACK points).
+MIN_TABLE_COLUMNS = 3
+COLUMN_SLACK = 6.0
 # A horizontal gap wider than this (points) separates two table cells or columns.
 CELL_GAP = 18.0
 # A page with fewer words than this under an image covering SCAN_IMAGE_SHARE of it is a scan
@@ -50,19 +54,31 @@ def _group_lines(words: list[dict[str, Any]], page_no: int) -> list[Line]:
         else:
             rows.append([w])
     lines = []
+    columns: list[float] = []  # where the cells of the table row above begin
     for row in rows:
         row.sort(key=lambda w: w["x0"])
         cells: list[list[str]] = [[row[0]["text"]]]
+        starts = [float(row[0]["x0"])]
         for prev, w in zip(row, row[1:], strict=False):
             if w["x0"] - prev["x1"] > CELL_GAP:
                 cells.append([])
+                starts.append(float(w["x0"]))
             cells[-1].append(w["text"])
         cell_texts = tuple(" ".join(c) for c in cells)
+        if len(cell_texts) >= MIN_TABLE_COLUMNS:
+            columns = starts
+        elif columns and starts[0] > columns[0] + COLUMN_SLACK and len(cell_texts) < len(columns):
+            # a wrapped line of the row above ("park barrier" under "Obtain three quotes for
+            # repair of the car"): its cells are placed under the columns they start in, so a
+            # reader of the table knows a description's second line from an update's
+            cell_texts = _place(cell_texts, starts, columns)
+        else:
+            columns = []
         fonts = [str(w.get("fontname", "")) for w in row]
         bold = sum("bold" in f.lower() for f in fonts) * 2 > len(fonts)
         lines.append(
             Line(
-                text=" ".join(cell_texts),
+                text=" ".join(c for c in cell_texts if c),
                 page=page_no,
                 x0=round(row[0]["x0"], 1),
                 top=round(row[0]["top"], 1),
@@ -72,6 +88,16 @@ def _group_lines(words: list[dict[str, Any]], page_no: int) -> list[Line]:
             )
         )
     return lines
+
+
+def _place(cells: tuple[str, ...], starts: list[float], columns: list[float]) -> tuple[str, ...]:
+    """``cells`` (beginning at ``starts``) as a row of ``len(columns)`` cells, each under the
+    column it begins in, the others empty."""
+    placed = [""] * len(columns)
+    for text, x in zip(cells, starts, strict=True):
+        col = max([i for i, cx in enumerate(columns) if cx <= x + COLUMN_SLACK] or [0])
+        placed[col] = f"{placed[col]} {text}".strip()
+    return tuple(placed)
 
 
 def _plumber_words(page: Any) -> tuple[list[dict[str, Any]], bool]:

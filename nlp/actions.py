@@ -449,8 +449,16 @@ def _split_row(row: _Row, header: list[str]) -> tuple[str, str | None, str]:
                     by_role["action"].append(cell)
                 else:
                     by_role["update"].append(cell)
+        columns = header_roles(header)
         for line in row.more:
-            _continue_row(by_role, roles, [c.strip() for c in line.split("\t") if c.strip()])
+            fields = [c.strip() for c in line.split("\t")]
+            if len(fields) == len(columns) and "" in fields:
+                # placed under the header's columns by the reader: each part stays in its column
+                for role, part in zip(columns, fields, strict=True):
+                    if part and role != "id":
+                        by_role.setdefault(role if role in by_role else "update", []).append(part)
+                continue
+            _continue_row(by_role, roles, [f for f in fields if f])
         owner = "; ".join(by_role["owner"]) if by_role.get("owner") else None
         return _clean(" ".join(by_role["action"])), owner, _clean(" ".join(by_role.get("update", [])))
     rest = cells[0] if cells else ""
@@ -538,7 +546,8 @@ def _table_rows(lines: list[_Line]) -> Iterator[tuple[_Row, list[str]]]:
             indented = text[:1] in "\t " or (len(line.cells) > 1 and not line.cells[0])
             if len(text.strip()) <= MAX_CONTINUATION or indented:
                 # cells stay tab-separated: a status word's guards never reach across a cell
-                row.more.append("\t".join(c for c in line.cells if c) if len(line.cells) > 1 else text)
+                # a wrapped line placed under its columns (empty cells kept) stays in them
+                row.more.append("\t".join(line.cells) if len(line.cells) > 1 else text)
                 row.end = line.start + len(text)
                 continue
             # prose after a row ends the row, not the table: a second table part may follow

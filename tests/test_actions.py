@@ -109,6 +109,22 @@ def test_rows_parameter_uses_cells() -> None:
     assert text[a.start : a.start + 8] == "Jan22.01"
 
 
+def test_continuation_cells_placed_by_column_stay_in_their_column() -> None:
+    """A wrapped line the reader placed under its columns (empty cells kept): its description part
+    continues the description and its update part the update, whatever their lengths."""
+    rows = [("No", "Action", "Owner", "Update"),
+            ("Jan24.02", "Draft the council's response to", "AF", "New: response due by 29th"),
+            ("", "the 20mph speed limit consultation", "", "February 2024"),
+            ("Jan24.03", "Obtain three quotes for repair of the car", "Clerk", "New"),
+            ("", "park barrier", "", "")]
+    text = "\n".join(" ".join(c for c in r if c) for r in rows)
+    found = {a.id: a for a in find_actions(text, rows=rows) if a.id}
+    assert found["Jan24.02"].description == "Draft the council's response to the 20mph speed limit consultation"
+    assert found["Jan24.02"].update == "New: response due by 29th February 2024"
+    assert (found["Jan24.03"].description, found["Jan24.03"].update) == (
+        "Obtain three quotes for repair of the car park barrier", "New")
+
+
 def test_tab_separated_table_and_inline_markers() -> None:
     text = (
         "4.2 The Chair asked Louise Walker to advise Rob Hill of the date. Action point 02/01\n\n"

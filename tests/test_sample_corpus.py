@@ -139,6 +139,22 @@ def test_action_points_carry_across_the_three_meetings(committed: dict[str, Sour
     assert set(may) >= {"Mar24.01", "Mar24.02", "May24.01", "May24.02"}
 
 
+def test_wrapped_action_descriptions_stay_in_their_column(committed: dict[str, SourceFile]) -> None:
+    """A description wrapped onto a second line is read under the Action column, so the action
+    point's description is whole and its update is only the update."""
+    from nlp.actions import find_actions
+
+    source = committed["2024-01-18/action-log.pdf"]
+    wrapped = [line for line in source.lines if line.text == "park barrier"]
+    assert wrapped and wrapped[0].cells == ("", "park barrier", "", "")
+    text = "\n".join(line.text for line in source.lines)
+    rows = [line.cells or (line.text,) for line in source.lines]
+    found = {a.id: a for a in find_actions(text, rows)}
+    assert found["Jan24.01"].description == "Obtain three quotes for repair of the car park barrier"
+    assert found["Jan24.01"].update == "New: raised 18th January 2024"
+    assert found["Jan24.02"].update == "New: response due by 29th February 2024"
+
+
 def test_later_minutes_approve_the_previous_meeting(committed: dict[str, SourceFile]) -> None:
     for day, previous in (("2024-03-21", "18th January 2024"), ("2024-05-16", "21st March 2024")):
         text = " ".join(line.text for line in committed[f"{day}/minutes.pdf"].lines)
