@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -275,36 +277,31 @@ def test_the_fingerprint_changes_with_fields_and_version(monkeypatch: pytest.Mon
     assert mod.schema_fingerprint(Schema(a=ID, b=TEXT)) != one
 
 
-def test_a_healthy_index_is_rebuilt_in_place_while_searches_run(index: SearchIndex) -> None:
+def rebuild_while_searching(index: Any, reopen: Callable[[], Any], rounds: int) -> None:
+    """Rebuild ``index`` ``rounds`` times while two threads search it: one through ``index``
+    itself (its searcher reopened at each new generation), one through a new handle per search
+    (``reopen``, as the CLI opens one per run). Every search must find the one barrier item."""
     import threading
 
     stop = threading.Event()
     errors: list[str] = []
     counts = [0, 0]
 
-    def shared() -> None:  # one handle, its searcher reopened at each new generation
+    def search(name: str, handle: Callable[[], Any], slot: int) -> None:
         while not stop.is_set():
             try:
-                if index.search("barrier").total != 1:
-                    errors.append("shared: no hit")
+                if handle().search("barrier").total != 1:
+                    errors.append(f"{name}: no hit")
             except Exception as exc:  # noqa: BLE001 - any failure is what this test looks for
-                errors.append(f"shared: {exc!r}")
-            counts[0] += 1
+                errors.append(f"{name}: {exc!r}")
+            counts[slot] += 1
 
-    def fresh() -> None:  # a new handle per search, as the CLI opens one per run
-        while not stop.is_set():
-            try:
-                if SearchIndex(index.dir.parent).search("barrier").total != 1:
-                    errors.append("fresh: no hit")
-            except Exception as exc:  # noqa: BLE001
-                errors.append(f"fresh: {exc!r}")
-            counts[1] += 1
-
-    threads = [threading.Thread(target=shared), threading.Thread(target=fresh)]
+    threads = [threading.Thread(target=search, args=("shared", lambda: index, 0)),
+               threading.Thread(target=search, args=("fresh", reopen, 1))]
     for t in threads:
         t.start()
     try:
-        for g in range(20):
+        for g in range(rounds):
             index.rebuild([_item(1, "Car park barrier. The barrier was broken."), _item(2, f"Round {g}.")],
                           generation=10 + g)
     finally:
@@ -312,7 +309,12 @@ def test_a_healthy_index_is_rebuilt_in_place_while_searches_run(index: SearchInd
         for t in threads:
             t.join(timeout=30)
     assert errors == [] and min(counts) > 0, (errors[:3], counts)
-    assert not index.dir.with_name("whoosh.new").exists() and index.generation() == 29
+    assert index.generation() == 10 + rounds - 1
+
+
+def test_a_healthy_index_is_rebuilt_in_place_while_searches_run(index: SearchIndex) -> None:
+    rebuild_while_searching(index, lambda: SearchIndex(index.dir.parent), rounds=20)
+    assert not index.dir.with_name("whoosh.new").exists()
 
 
 @pytest.mark.parametrize("query", [

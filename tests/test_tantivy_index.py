@@ -9,7 +9,6 @@ have tantivy counterparts below. Then one CLI run: the bundled sample corpus ing
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import pytest
@@ -181,41 +180,8 @@ def test_the_fingerprint_changes_with_fields(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_rebuilt_in_place_while_searches_run(index: TantivySearchIndex) -> None:
-    stop = threading.Event()
-    errors: list[str] = []
-    counts = [0, 0]
-
-    def shared() -> None:
-        while not stop.is_set():
-            try:
-                if index.search("barrier").total != 1:
-                    errors.append("shared: no hit")
-            except Exception as exc:  # noqa: BLE001 - any failure is what this test looks for
-                errors.append(f"shared: {exc!r}")
-            counts[0] += 1
-
-    def fresh() -> None:
-        while not stop.is_set():
-            try:
-                if TantivySearchIndex(index.dir.parent).search("barrier").total != 1:
-                    errors.append("fresh: no hit")
-            except Exception as exc:  # noqa: BLE001
-                errors.append(f"fresh: {exc!r}")
-            counts[1] += 1
-
-    threads = [threading.Thread(target=shared), threading.Thread(target=fresh)]
-    for t in threads:
-        t.start()
-    try:
-        for g in range(10):
-            index.rebuild([base._item(1, "Car park barrier. The barrier was broken."), base._item(2, f"Round {g}.")],
-                          generation=10 + g)
-    finally:
-        stop.set()
-        for t in threads:
-            t.join(timeout=30)
-    assert errors == [] and min(counts) > 0, (errors[:3], counts)
-    assert not index.dir.with_name(INDEX_DIRNAME + ".new").exists() and index.generation() == 19
+    base.rebuild_while_searching(index, lambda: TantivySearchIndex(index.dir.parent), rounds=10)
+    assert not index.dir.with_name(INDEX_DIRNAME + ".new").exists()
 
 
 @pytest.mark.parametrize("a, b, d", [
