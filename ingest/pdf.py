@@ -30,7 +30,8 @@ LINE_TOLERANCE = 3.0
 # pdfium keeps a font's descent in whole thousandths of an em, so its tops can differ from
 # pdfminer's by ~0.01 pt: Word tables put words exactly LINE_TOLERANCE apart, which must not split.
 TOP_NOISE = 0.02
-# A line with this many cells is a table row; the lines under it that begin further right than
+# A line with this many cells is a table row; in a table of two such rows or more (a header and
+# a row: not a one-line label/text layout), the lines under a row that begin further right than
 # its first cell are its wrapped lines, placed under its columns (within COLUMN_SLACK points).
 MIN_TABLE_COLUMNS = 3
 COLUMN_SLACK = 6.0
@@ -55,6 +56,7 @@ def _group_lines(words: list[dict[str, Any]], page_no: int) -> list[Line]:
             rows.append([w])
     lines = []
     columns: list[float] = []  # where the cells of the table row above begin
+    table_rows = 0  # rows of MIN_TABLE_COLUMNS cells in the table so far
     for row in rows:
         row.sort(key=lambda w: w["x0"])
         cells: list[list[str]] = [[row[0]["text"]]]
@@ -66,14 +68,14 @@ def _group_lines(words: list[dict[str, Any]], page_no: int) -> list[Line]:
             cells[-1].append(w["text"])
         cell_texts = tuple(" ".join(c) for c in cells)
         if len(cell_texts) >= MIN_TABLE_COLUMNS:
-            columns = starts
-        elif columns and starts[0] > columns[0] + COLUMN_SLACK and len(cell_texts) < len(columns):
+            columns, table_rows = starts, table_rows + 1
+        elif table_rows >= 2 and starts[0] > columns[0] + COLUMN_SLACK and len(cell_texts) < len(columns):
             # a wrapped line of the row above ("park barrier" under "Obtain three quotes for
             # repair of the car"): its cells are placed under the columns they start in, so a
             # reader of the table knows a description's second line from an update's
             cell_texts = _place(cell_texts, starts, columns)
         else:
-            columns = []
+            columns, table_rows = [], 0
         fonts = [str(w.get("fontname", "")) for w in row]
         bold = sum("bold" in f.lower() for f in fonts) * 2 > len(fonts)
         lines.append(
