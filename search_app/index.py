@@ -10,8 +10,10 @@ adjacent words found together (the `pairs` field) adding their pair's score, row
 very common words left out. Anything in the query language (phrases, AND/OR/NOT, prefixes,
 `title:`) goes through whoosh's parser and scorer. Typed filters (`kind:`, `date:`, "since
 2020") narrow either path. Both then fold numbered paragraphs into the item they belong to and
-reprinted copies into one hit; a document boost puts decisions and minutes above agendas;
-equal scores go to the newer meeting.
+reprinted copies into one hit; a document boost puts decisions and minutes above agendas (and a
+minute above its own meeting's agenda item on the same subject); equal scores go to the newer
+meeting. A long item is also indexed as passages that lift its score towards its best passage's
+and say which page and snippet to show (see :func:`passages`); they are never hits themselves.
 """
 
 from __future__ import annotations
