@@ -277,10 +277,11 @@ def test_the_fingerprint_changes_with_fields_and_version(monkeypatch: pytest.Mon
     assert mod.schema_fingerprint(Schema(a=ID, b=TEXT)) != one
 
 
-def rebuild_while_searching(index: Any, reopen: Callable[[], Any], rounds: int) -> None:
+def rebuild_while_searching(index: Any, reopen: Callable[[], Any], rounds: int, filler: int = 0) -> None:
     """Rebuild ``index`` ``rounds`` times while two threads search it: one through ``index``
     itself (its searcher reopened at each new generation), one through a new handle per search
-    (``reopen``, as the CLI opens one per run). Every search must find the one barrier item."""
+    (``reopen``, as the CLI opens one per run). Every search must find the one barrier item
+    among ``filler`` other items."""
     import threading
 
     stop = threading.Event()
@@ -302,8 +303,10 @@ def rebuild_while_searching(index: Any, reopen: Callable[[], Any], rounds: int) 
         t.start()
     try:
         for g in range(rounds):
-            index.rebuild([_item(1, "Car park barrier. The barrier was broken."), _item(2, f"Round {g}.")],
-                          generation=10 + g)
+            others = [_item(2, f"Round {g}.")] + [
+                _item(3, f"Village hall matter {i} of round {g}.", item_id=f"f{i}.0", document_id=f"f{i}")
+                for i in range(filler)]
+            index.rebuild([_item(1, "Car park barrier. The barrier was broken."), *others], generation=10 + g)
     finally:
         stop.set()
         for t in threads:
@@ -458,3 +461,14 @@ def test_a_minute_ranks_above_the_agenda_item_of_its_own_meeting(tmp_path: Path)
     order = [h.item_id for h in ix.search("car park barrier").hits]
     assert order.index("b.0") < order.index("a.0")
     assert order[0] == "c.0"  # another meeting's agenda, scoring higher, keeps its place
+
+
+def test_a_parallel_rebuild_in_place_keeps_searches_answering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import search_app.index as index_module
+
+    monkeypatch.setattr(index_module, "PARALLEL_BUILD_ROWS", 1)
+    ix = SearchIndex(tmp_path, build_procs=2)
+    ix.rebuild([_item(1, "Car park barrier. The barrier was broken.")], generation=9)
+    # enough rows that whoosh hands batches to its writer processes
+    rebuild_while_searching(ix, lambda: SearchIndex(tmp_path), rounds=4, filler=400)
+    assert not ix.dir.with_name("whoosh.new").exists()
