@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -133,11 +134,10 @@ def time_queries(run: object, rounds: int) -> dict[str, object]:
     }
 
 
-def bench_size(base: list[IndexedItem], n: int, work: Path, rounds: int, reuse: bool,
-               cached: bool = False) -> dict[str, object]:
-    ix_dir = work / f"items-{n}"
-    index = SearchIndex(ix_dir, synonyms=None)
-    out: dict[str, object] = {"items": n}
+def _build_and_time(index: Any, base: list[IndexedItem], n: int, rounds: int, reuse: bool, cached: bool,
+                    out: dict[str, object]) -> None:
+    """Build ``index`` from ``n`` synthetic rows (unless ``reuse`` finds a healthy one), then time
+    the query mix on it, into ``out``: the same steps for every engine."""
     if reuse and index.exists() and index.is_healthy():
         out["build_s"] = None
     else:
@@ -145,7 +145,6 @@ def bench_size(base: list[IndexedItem], n: int, work: Path, rounds: int, reuse: 
         built = index.rebuild(synthesise(base, n), generation=1)
         out["build_s"] = round(time.perf_counter() - t, 1)
         assert built == n
-    out["index_mb"] = round(sum(f.stat().st_size for f in (ix_dir / "whoosh").iterdir()) / 2**20, 1)
     # every timed search computed afresh: the answer cache off (the per-term arrays a first
     # search reads stay, as in a running server; the warm-up round fills them)
     index.cache_size = 0
@@ -157,6 +156,20 @@ def bench_size(base: list[IndexedItem], n: int, work: Path, rounds: int, reuse: 
         index.cache_size = 256
         again = time_queries(lambda q: index.search(q, limit=10).total, rounds)
         out["cached"] = {"p50_ms": again["p50_ms"], "p95_ms": again["p95_ms"], "max_ms": again["max_ms"]}
+
+
+def _size_mb(folder: Path) -> float:
+    return round(sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20, 1)
+
+
+def bench_size(base: list[IndexedItem], n: int, work: Path, rounds: int, reuse: bool,
+               cached: bool = False) -> dict[str, object]:
+    """The query mix on the whoosh engine (``SearchIndex``) at ``n`` items."""
+    ix_dir = work / f"items-{n}"
+    index = SearchIndex(ix_dir, synonyms=None)
+    out: dict[str, object] = {"items": n}
+    _build_and_time(index, base, n, rounds, reuse, cached, out)
+    out["index_mb"] = _size_mb(ix_dir / "whoosh")
     return out
 
 
@@ -172,25 +185,9 @@ def bench_tantivy(base: list[IndexedItem], n: int, work: Path, rounds: int, reus
     index = TantivySearchIndex(ix_dir, synonyms=None)
     out: dict[str, object] = {"items": n, "engine": str(tantivy.__version__),
                               "load_avg_before": [round(x, 2) for x in os.getloadavg()]}
-    if reuse and index.exists() and index.is_healthy():
-        out["build_s"] = None
-    else:
-        t = time.perf_counter()
-        built = index.rebuild(synthesise(base, n), generation=1)
-        out["build_s"] = round(time.perf_counter() - t, 1)
-        assert built == n
+    _build_and_time(index, base, n, rounds, reuse, cached, out)
     out["rows"] = index.doc_count()  # items plus passage rows of long items
-    out["index_mb"] = round(sum(f.stat().st_size for f in (ix_dir / INDEX_DIRNAME).rglob("*") if f.is_file())
-                            / 2**20, 1)
-    index.cache_size = 0
-    t = time.perf_counter()
-    index.search("budget", limit=10)
-    out["first_search_s"] = round(time.perf_counter() - t, 2)
-    out.update(time_queries(lambda q: index.search(q, limit=10).total, rounds))
-    if cached:
-        index.cache_size = 256
-        again = time_queries(lambda q: index.search(q, limit=10).total, rounds)
-        out["cached"] = {"p50_ms": again["p50_ms"], "p95_ms": again["p95_ms"], "max_ms": again["max_ms"]}
+    out["index_mb"] = _size_mb(ix_dir / INDEX_DIRNAME)
     out["load_avg_after"] = [round(x, 2) for x in os.getloadavg()]
     return out
 
