@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from minutebook.model import Attendance, Document, Mention, OrganisationRecord, PersonRecord
 
@@ -129,6 +129,34 @@ Position = tuple[Any, ...]
 DocPosition = Callable[[Document], Sequence[Any]]
 
 
+class _Clock:
+    """Positions in store order: the document's position, then a count within the document."""
+
+    def __init__(self) -> None:
+        self.base: Position = ()
+        self.tick = 0
+
+    def start(self, document_position: Sequence[Any]) -> None:
+        self.base, self.tick = tuple(document_position), 0
+
+    def __call__(self) -> Position:
+        self.tick += 1
+        return (*self.base, self.tick)
+
+
+P = TypeVar("P", "PersonPart", "OrganisationPart")
+
+
+def _sighted(parts: dict[str, P], key: str, name: str, pos: Position, make: Callable[[str, str, Position], P]) -> P:
+    """The part for ``key``, made at its first sighting; the earliest sighting names it."""
+    part = parts.get(key)
+    if part is None:
+        part = parts[key] = make(key, name, pos)
+    elif pos < part.first:  # documents given out of store order
+        part.name, part.first = name, pos
+    return part
+
+
 def _in_order(documents: Sequence[Document]) -> DocPosition:
     index = {id(d): i for i, d in enumerate(documents)}
     return lambda doc: (index[id(doc)],)
@@ -169,25 +197,13 @@ def people_parts(documents: Sequence[Document], position: DocPosition | None = N
     position = position or _in_order(documents)
     resolver = _Resolver(documents)
     parts: dict[str, PersonPart] = {}
-    tick = 0
-    base: tuple[Any, ...] = ()
-
-    def where() -> Position:
-        nonlocal tick
-        tick += 1
-        return (*base, tick)
+    where = _Clock()
 
     def person(name: str) -> PersonPart:
-        key, pos = _key(name), where()
-        part = parts.get(key)
-        if part is None:
-            part = parts[key] = PersonPart(key, name, pos)
-        elif pos < part.first:  # documents given out of store order
-            part.name, part.first = name, pos
-        return part
+        return _sighted(parts, _key(name), name, where(), PersonPart)
 
     for doc in documents:
-        base, tick = tuple(position(doc)), 0
+        where.start(position(doc))
         att = doc.attendance
         chair: str | None = None
         if att:
@@ -270,25 +286,14 @@ def organisation_parts(documents: Sequence[Document],
     """
     position = position or _in_order(documents)
     parts: dict[str, OrganisationPart] = {}
-    tick = 0
-    base: tuple[Any, ...] = ()
-
-    def where() -> Position:
-        nonlocal tick
-        tick += 1
-        return (*base, tick)
+    where = _Clock()
 
     def org(name: str) -> OrganisationPart:
-        key, pos = re.sub(r"^the\s+", "", name.strip(), flags=re.I).lower(), where()
-        part = parts.get(key)
-        if part is None:
-            part = parts[key] = OrganisationPart(key, name.strip(), pos)
-        elif pos < part.first:  # documents given out of store order
-            part.name, part.first = name.strip(), pos
-        return part
+        key = re.sub(r"^the\s+", "", name.strip(), flags=re.I).lower()
+        return _sighted(parts, key, name.strip(), where(), OrganisationPart)
 
     for doc in documents:
-        base, tick = tuple(position(doc)), 0
+        where.start(position(doc))
         if doc.attendance:
             for values in doc.attendance.organisations.values():
                 for value in values:
