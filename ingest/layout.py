@@ -8,7 +8,7 @@ an item title and a page number never looks like an item number.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import replace
 
 from minutebook.model import Line
