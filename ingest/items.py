@@ -289,7 +289,7 @@ def _dominant_prefix(labels: list[Label], scheme: str) -> str | None:
 
 
 def _column_x(lines: list[Line], heads: list[_Head]) -> float | None:
-    xs = [lines[h.index].x0 for h in heads if h.level == 1 and lines[h.index].x0 is not None]
+    xs = [x for h in heads if h.level == 1 and (x := lines[h.index].x0) is not None]
     return min(xs) if xs else None
 
 

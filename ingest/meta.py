@@ -654,6 +654,7 @@ def _clean_name(name: str) -> str | None:
 
 def _body_in_line(text: str) -> tuple[str, int] | None:
     """A body named in one heading line, with how sure we are (3 labelled ... 1 mentioned)."""
+    name: str | None
     m = TITLE_OF_MEETING_RE.match(text)
     if m:
         name = re.sub(r"\s*\b(?:meeting|minutes)\s*$", "", m.group("name"), flags=re.I)

@@ -98,7 +98,7 @@ def boundaries(lines: Sequence[Line], fmt: str) -> list[int]:
     """Indices of the lines that start a new paper (always including 0)."""
     starts = [0]
     page_start = {i for i, ln in enumerate(lines) if i == 0 or ln.page != lines[i - 1].page}
-    page_top = set()
+    page_top: set[int] = set()
     for i in sorted(page_start):
         page_top.update(j for j in range(i, min(i + PAGE_TOP_LINES, len(lines))) if lines[j].page == lines[i].page)
     label = _appendix_label(lines[0].text) if lines else None

@@ -21,7 +21,7 @@ The parser works in three steps:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from minutebook.model import Attendance, Line
@@ -408,7 +408,7 @@ SENTENCE_STARTERS = {"the", "there", "this", "these", "it", "we", "he", "she", "
                      "minutes", "meeting", "welcome", "agenda", "members", "all"}
 
 
-def _column_table(lines: list[str], start: int, kinds: list[str]) -> Iterator[Section]:
+def _column_table(lines: list[str], start: int, kinds: list[str]) -> Generator[Section, None, int]:
     """Rows under a ``Present | Members of the Public | Apologies`` header, cell by cell.
 
     A row with fewer cells than the header has empty columns; the text cannot say which, so a

@@ -164,8 +164,8 @@ def find_decisions(text: str) -> Iterator[Decision]:
             pending_move = None
             i = j
             continue
-        outcome = _outcome(sent)
-        if outcome is not None or proposed:
+        said = _outcome(sent)
+        if said is not None or proposed:
             lead = len(sent) - len(sent.lstrip())
             mover = seconder = None
             if proposed:
@@ -173,11 +173,11 @@ def find_decisions(text: str) -> Iterator[Decision]:
                 seconder = proposed.group("seconder") or proposed.group("seconder2")
             yield Decision(
                 text=_clean(sent),
-                outcome=outcome or Outcome.APPROVED if proposed and "approv" in sent else outcome or Outcome.OTHER,
+                outcome=said or Outcome.APPROVED if proposed and "approv" in sent else said or Outcome.OTHER,
                 page=0,
                 start=start + lead,
                 end=end,
-                rule="proposed" if proposed else f"sentence_{(outcome or Outcome.OTHER).value}",
+                rule="proposed" if proposed else f"sentence_{(said or Outcome.OTHER).value}",
                 mover=mover,
                 seconder=seconder,
                 votes=_votes(sent),

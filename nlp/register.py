@@ -82,7 +82,7 @@ def build_actions(documents: Sequence[Document]) -> list[ActionRecord]:
     for i in order:
         doc = documents[i]
         # actions outside any numbered item (a table before the first item) come first
-        placed = [(None, m) for m in doc.actions]
+        placed: list[tuple[str | None, ActionMention]] = [(None, m) for m in doc.actions]
         placed += [(item_id(doc.id, index), m) for index, item in enumerate(doc.items) for m in item.actions]
         for where, mention in placed:
             if not mention.id:

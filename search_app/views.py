@@ -104,8 +104,13 @@ def _paginate(rows: list[Any], per_page: int, name: str = "page") -> tuple[list[
                                                          "name": name}
 
 
+def _query_args() -> dict[str, Any]:
+    """The request's query arguments, to pass on to ``url_for``."""
+    return request.args.to_dict()
+
+
 def _page_url(pager: dict[str, Any], page: int) -> str:
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     args[pager["name"]] = str(page)
     return url_for(request.endpoint or "mb.search_page", **(request.view_args or {}), **args)
 
@@ -460,7 +465,7 @@ def meetings_page() -> str:
     rows, pager = _paginate(meetings, LIST_PAGE)
     bodies = sorted({m["body"] for m in reg.meetings.values() if m.get("body")})
     return render_template("meetings.html", meetings=rows, pager=pager, body=body, bodies=bodies,
-                           permalink=url_for("mb.meetings_page", **request.args.to_dict()))
+                           permalink=url_for("mb.meetings_page", **_query_args()))
 
 
 # -- actions -------------------------------------------------------------------------------------------------
@@ -493,7 +498,7 @@ def actions_page() -> str:
     page_rows, pager = _paginate(rows, LIST_PAGE)
     bodies = sorted({a["body"] for a in registers().actions if a.get("body")})
     return render_template("actions.html", actions=page_rows, pager=pager, status=status, body=body, bodies=bodies,
-                           permalink=url_for("mb.actions_page", **request.args.to_dict()),
+                           permalink=url_for("mb.actions_page", **_query_args()),
                            json_url=url_for("mb.api_actions", status=status or None, body=body or None),
                            csv_url=url_for("mb.export_actions", status=status or None, body=body or None))
 
@@ -564,7 +569,7 @@ def decisions_page() -> str:
     bodies = [b for b, _ in sorted(_count(r["body"] for r in reg.decisions if r["body"]).items(),
                                    key=lambda kv: (-kv[1], kv[0]))]
     years = sorted({r["year"] for r in reg.decisions if r["year"]}, reverse=True)
-    clean = {k: v for k, v in f.items() if v}
+    clean: dict[str, Any] = {k: v for k, v in f.items() if v}
     chart = [{"label": y, "value": n, "href": url_for("mb.decisions_page", **{**clean, "year": y}),
               "selected": y == f["year"]} for y, n in per_year(chart_rows)]
     return render_template("decisions.html", rows=page_rows, pager=pager, f=f, bodies=bodies, years=years,
@@ -603,8 +608,8 @@ def people_page() -> str:
     rows, q = _people_filter(list(reg.person_by_slug.values()))
     page_rows, pager = _paginate(rows, LIST_PAGE)
     return render_template("people.html", people=page_rows, pager=pager, q=q,
-                           permalink=url_for("mb.people_page", **request.args.to_dict()),
-                           json_url=url_for("mb.api_people", **request.args.to_dict()))
+                           permalink=url_for("mb.people_page", **_query_args()),
+                           json_url=url_for("mb.api_people", **_query_args()))
 
 
 @bp.route("/api/people")
@@ -656,8 +661,8 @@ def organisations_page() -> str:
     rows, q = _people_filter(list(registers().org_by_slug.values()))
     page_rows, pager = _paginate(rows, LIST_PAGE)
     return render_template("organisations.html", orgs=page_rows, pager=pager, q=q,
-                           permalink=url_for("mb.organisations_page", **request.args.to_dict()),
-                           json_url=url_for("mb.api_organisations", **request.args.to_dict()))
+                           permalink=url_for("mb.organisations_page", **_query_args()),
+                           json_url=url_for("mb.api_organisations", **_query_args()))
 
 
 @bp.route("/api/organisations")
