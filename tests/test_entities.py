@@ -29,6 +29,17 @@ def test_titled_names_by_rule(rules: EntityExtractor) -> None:
     assert text[first.start : first.end] == "Cllr Alan Smith"
 
 
+def test_every_listed_title_introduces_a_name(rules: EntityExtractor) -> None:
+    # titles sharing their leading words are one rule ("Chief" + Inspector/Constable/...)
+    from nlp.entities import person_titles
+
+    titles = person_titles()
+    texts = [f"The report from {title} Jane Doe was received." for title in titles]
+    for title, (people, _) in zip(titles, rules.extract(texts), strict=True):
+        assert [(m.value, m.rule) for m in people] == [("Jane Doe", "ruler:title")], title
+        assert people[0].text.lower().startswith(title.rstrip(".").lower()), title
+
+
 def test_gazetteer_widening_and_defined_acronym(rules: EntityExtractor) -> None:
     text = (
         "A report from the Office of the Police and Crime Commissioner (OPCC) was noted. "
