@@ -89,11 +89,15 @@ def main(verbose: bool) -> None:
 @click.option("--queue", "queue_url", metavar="redis://HOST:PORT/DB", default=None,
               help="Hand each changed file to `minutebook worker` processes through this Redis queue (RQ).")
 @engine_option
+@click.option("--prune", is_flag=True,
+              help="Also take out of the store the papers of files that were ingested from under "
+                   "the given folders and are no longer there (refused for a folder with no papers).")
 def ingest(paths: tuple[Path, ...], data: str | Path, workers: int, no_ner: bool, queue_url: str | None,
-           engine: str | None) -> None:
+           engine: str | None, prune: bool) -> None:
     """Ingest PDF, text, Markdown and HTML files and folders (recursively).
 
     Unchanged files are skipped by content hash; a changed file replaces its old version.
+    Papers of files gone from disk stay searchable unless --prune is given.
     Each file that fails prints `error: PATH: reason`; the exit status is then 3.
     """
     from .pipeline import DEFAULT_MODEL, IngestConfig, run_ingest
@@ -102,7 +106,8 @@ def ingest(paths: tuple[Path, ...], data: str | Path, workers: int, no_ner: bool
     if missing:
         raise click.UsageError(f"no such file or folder: {missing[0]}")
     _use_engine(data, engine)
-    config = IngestConfig(data_dir=data, workers=workers, model=None if no_ner else DEFAULT_MODEL, progress=True)
+    config = IngestConfig(data_dir=data, workers=workers, model=None if no_ner else DEFAULT_MODEL, progress=True,
+                          prune=prune)
 
     def on_error(path: str, reason: str) -> None:
         click.echo(f"error: {path}: {reason}", err=True)
@@ -111,7 +116,8 @@ def ingest(paths: tuple[Path, ...], data: str | Path, workers: int, no_ner: bool
         if queue_url:
             from .queue import run_queued_ingest
 
-            report, _ = run_queued_ingest(list(paths), data, queue_url, on_error=on_error, progress=True)
+            report, _ = run_queued_ingest(list(paths), data, queue_url, on_error=on_error, progress=True,
+                                          prune=prune)
         else:
             report = run_ingest(list(paths), config, on_error=on_error)
     except MinutebookError as exc:

@@ -42,6 +42,7 @@ class IngestConfig:
     model: str | None = DEFAULT_MODEL  # spaCy model for people/organisations; None: rules only
     progress: bool = False
     ocr: bool = True  # OCR pages with no text layer (needs tesseract)
+    prune: bool = False  # remove the papers of files gone from the given folders (prune_missing)
 
 
 @dataclass(slots=True)
@@ -53,10 +54,12 @@ class IngestReport:
     documents: int = 0
     items: int = 0
     seconds: float = 0.0
+    removed: int = 0  # files pruned: gone from disk, their papers taken out of the store
 
     def summary(self) -> str:
+        pruned = f"{self.removed} removed, " if self.removed else ""
         return (f"ingested {self.ingested} files ({self.documents} documents, {self.items} items), "
-                f"{self.unchanged} unchanged, {len(self.failed)} failed, in {self.seconds:.1f}s")
+                f"{self.unchanged} unchanged, {pruned}{len(self.failed)} failed, in {self.seconds:.1f}s")
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path]:
@@ -211,6 +214,29 @@ def plan_ingest(paths: Sequence[Path], store: AnyStore, report: IngestReport,
     return hashes
 
 
+def prune_missing(paths: Sequence[Path], store: AnyStore, report: IngestReport) -> list[str]:
+    """Take out of the store every file once ingested from under one of the folders in ``paths``
+    that is no longer on disk; the ids of the documents it held, to derive and index without.
+
+    Only files gone from disk go (a file that failed stays recorded until it is fixed or gone).
+    A folder that holds no papers at all is refused before anything is removed: an unmounted
+    share or an emptied sync folder must not empty the archive.
+    """
+    dirs = [p for p in paths if p.is_dir()]
+    for d in dirs:
+        if next(discover([d]), None) is None:
+            raise MinutebookError(f"refusing to prune {os.path.abspath(d)}: it holds no papers now "
+                                  "(an unmounted share?); nothing removed")
+    folders = [os.path.join(os.path.abspath(d), "") for d in dirs]  # with a trailing separator
+    removed: list[str] = []
+    for path in sorted(store.file_records()):
+        if any(path.startswith(f) for f in folders) and not os.path.exists(path):
+            removed.extend(store.document_ids_for_path(path))
+            store.remove_file(path)
+            report.removed += 1
+    return removed
+
+
 def save_file(store: AnyStore, path: str, digest: str, size: int, docs: list[Document] | None,
               error: str | None) -> FileOutcome:
     """Write one processed file to the store: its documents in place of the old ones, or its failure."""
@@ -249,12 +275,12 @@ def run_ingest(paths: Sequence[Path], config: IngestConfig,
     store = open_store(config.data_dir)
     since = store.generation()
     hashes = plan_ingest(paths, store, report, on_error)
+    removed_docs: list[str] = prune_missing(paths, store, report) if config.prune else []
     # largest files first: a long file started last would keep one worker busy while the
     # others wait at the end of the run
     todo = sorted(hashes, key=lambda path: (-hashes[path][1], path))
 
     changed_docs: list[str] = []
-    removed_docs: list[str] = []
     workers = config.workers or os.cpu_count() or 1
     results: Iterable[tuple[str, list[Document] | None, str | None]]
     pool = None

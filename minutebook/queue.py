@@ -99,7 +99,7 @@ def run_worker(url: str, data: str | Path, model: str | None, burst: bool = Fals
 
 def run_queued_ingest(paths: Sequence[Path], data: str | Path, url: str,
                       on_error: Callable[[str, str], None] | None = None,
-                      progress: bool = False) -> tuple[IngestReport, list[str]]:
+                      progress: bool = False, prune: bool = False) -> tuple[IngestReport, list[str]]:
     """Ingest through the queue at ``url``: enqueue changed files, wait, then derive and index once.
 
     Returns the report and the worker of each job that ran, in the order they finished.
@@ -115,12 +115,12 @@ def run_queued_ingest(paths: Sequence[Path], data: str | Path, url: str,
     store = open_store(data)
     since = store.generation()
     hashes = plan_ingest(paths, store, report, on_error)
+    removed = pipeline.prune_missing(paths, store, report) if prune else []
     queue = Queue(QUEUE_NAME, connection=conn)
     jobs = {queue.enqueue_call(ingest_job, args=(path,), timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL,
                                failure_ttl=RESULT_TTL, description=f"ingest {path}").id: path
             for path in hashes}
     changed: list[str] = []
-    removed: list[str] = []
     workers: list[str] = []
     bar = pipeline._Progress(len(jobs), enabled=progress)
     waiting, warned, started = dict(jobs), False, time.monotonic()

@@ -116,6 +116,53 @@ def test_changed_file_replaces_its_old_version(tmp_path: Path) -> None:
     assert found["total"] == 1
 
 
+def _minutes(body: str, day: int, subject: str) -> str:
+    return (f"---\ntitle: Minutes\n---\n{body}\nMinutes of the meeting held on {day} March 2024\n"
+            f"1. Apologies\nNone.\n2. {subject}\nThe {subject.lower()} was discussed.\n")
+
+
+def test_prune_removes_papers_of_files_gone_from_the_folder(tmp_path: Path) -> None:
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "march.md").write_text(_minutes("ASHCOMBE PARISH COUNCIL", 4, "Bus shelter"))
+    (papers / "april.md").write_text(_minutes("ASHCOMBE PARISH COUNCIL", 11, "Village pond"))
+    data = tmp_path / "data"
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", str(papers), "--data", str(data), "--no-ner"]).exit_code == 0
+    (papers / "april.md").unlink()
+
+    # without --prune a paper gone from disk stays in the archive
+    kept = runner.invoke(main, ["ingest", str(papers), "--data", str(data), "--no-ner"])
+    assert kept.exit_code == 0 and "removed" not in kept.stdout
+    pond = json.loads(runner.invoke(main, ["search", "pond", "--data", str(data), "--json"]).stdout)
+    assert pond["total"] == 1
+
+    pruned = runner.invoke(main, ["ingest", str(papers), "--data", str(data), "--no-ner", "--prune"])
+    assert pruned.exit_code == 0, pruned.output
+    assert "1 unchanged, 1 removed" in pruned.stdout
+    export = json.loads(runner.invoke(main, ["export", "--data", str(data)]).stdout)
+    assert [Path(d["path"]).name for d in export["documents"]] == ["march.md"]
+    pond = json.loads(runner.invoke(main, ["search", "pond", "--data", str(data), "--json"]).stdout)
+    assert pond["total"] == 0
+    shelter = json.loads(runner.invoke(main, ["search", "shelter", "--data", str(data), "--json"]).stdout)
+    assert shelter["total"] == 1
+
+
+def test_prune_refuses_a_folder_with_no_papers(tmp_path: Path) -> None:
+    papers = tmp_path / "share"
+    papers.mkdir()
+    (papers / "march.md").write_text(_minutes("ASHCOMBE PARISH COUNCIL", 4, "Bus shelter"))
+    data = tmp_path / "data"
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", str(papers), "--data", str(data), "--no-ner"]).exit_code == 0
+    (papers / "march.md").unlink()  # an unmounted share looks like this: the folder, empty
+    result = runner.invoke(main, ["ingest", str(papers), "--data", str(data), "--no-ner", "--prune"])
+    assert result.exit_code == 1
+    assert f"refusing to prune {papers}" in result.stderr and "nothing removed" in result.stderr
+    export = json.loads(runner.invoke(main, ["export", "--data", str(data)]).stdout)
+    assert len(export["documents"]) == 1
+
+
 def test_every_command_has_help() -> None:
     for cmd in ("ingest", "export", "search", "serve", "reindex"):
         res = CliRunner().invoke(main, [cmd, "--help"])
