@@ -102,8 +102,8 @@ def title_patterns() -> list[dict[str, Any]]:
     patterns: list[dict[str, Any]] = []
     name_token = {"IS_TITLE": True, "IS_STOP": False}
     initial = {"TEXT": {"REGEX": r"^[A-Z]\.?$"}}
-    for lead, lasts in last_words.items():
-        head: list[dict[str, Any]] = [{"LOWER": w} for w in lead]
+    for leading, lasts in last_words.items():
+        head: list[dict[str, Any]] = [{"LOWER": w} for w in leading]
         head.append({"LOWER": {"IN": sorted(lasts)}})
         head.append({"ORTH": ".", "OP": "?"})
         for body in (
