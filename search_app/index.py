@@ -35,7 +35,6 @@ from typing import Any
 
 import numpy as np
 from whoosh import index, qparser, sorting, writing
-from whoosh.analysis import ShingleFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import (
     And,
@@ -56,11 +55,12 @@ from whoosh.query import (
 from whoosh.searching import Searcher
 
 from minutebook.model import DocKind, Document, Item, item_id
+from search_app.analysis import FastStemmingAnalyzer
 
 INDEX_DIRNAME = "whoosh"
 
-_ANALYZER = StemmingAnalyzer()
-_PAIRS_ANALYZER = StemmingAnalyzer() | ShingleFilter(size=2, sep=" ")
+_ANALYZER = FastStemmingAnalyzer()
+_PAIRS_ANALYZER = FastStemmingAnalyzer(shingle=2, sep=" ")
 
 SCHEMA = Schema(
     item_id=ID(stored=True, unique=True, sortable=True),
