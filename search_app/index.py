@@ -766,7 +766,7 @@ class SearchIndex:
         self._cache.clear()
         for attempt in range(OPEN_RETRIES):
             try:
-                self._open = _Open(index.open_dir(str(self.dir)), key)
+                self._open = _Open(index.open_dir(str(self.dir), schema=SCHEMA), key)
                 return self._open
             except (FileNotFoundError, index.EmptyIndexError):
                 # a rebuild in another process committed between whoosh listing the newest table
@@ -870,7 +870,9 @@ class SearchIndex:
         return n
 
     def _rebuild_in_place(self, items: Iterable[IndexedItem], generation: int, procs: int = 1) -> int:
-        ix = index.open_dir(str(self.dir))
+        # this module's SCHEMA, not the one pickled in the index: an index written before the
+        # one-pass analyzer (same tokens, same fingerprint) would keep analysing the slow way
+        ix = index.open_dir(str(self.dir), schema=SCHEMA)
         w = _writer(ix, procs)
         n = 0
         try:
@@ -890,7 +892,7 @@ class SearchIndex:
     def update(self, remove_documents: Sequence[str], items: Iterable[IndexedItem], generation: int) -> None:
         """Delete the given documents' items and add ``items``, in one commit."""
         self.close()
-        ix = index.open_dir(str(self.dir))
+        ix = index.open_dir(str(self.dir), schema=SCHEMA)
         with _writer(ix) as w:
             for doc_id in remove_documents:
                 w.delete_by_term("document_id", doc_id)
