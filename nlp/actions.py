@@ -229,6 +229,19 @@ HEADING_LINE_RE = re.compile(
     re.VERBOSE,
 )
 
+# The key under an action table ("Owners: AF Cllr Alan Fairbairn (Chair); PR Cllr Priya ..."):
+# it explains the owners' initials and is no part of the last row's update, so the table is
+# over. Two initials-and-name entries at least: "Owner: Clerk" or "Owner: AF" under a block-style
+# action is the action's own owner.
+LEGEND_LINE_RE = re.compile(
+    r"""
+    ^\s*(?:Key|Legend|Owners?|Initials|Abbreviations)\s*[:–—-]\s*  # the key's label
+    [A-Z]{2,4}\b[^;\n]*                                               # first entry: initials, name
+    [;,]\s*[A-Z]{2,4}\b                                               # a second entry's initials
+    """,
+    re.VERBOSE,
+)
+
 # A row line in wide-gap text: cells separated by tabs or runs of 2+ spaces.
 CELL_SPLIT_RE = re.compile(r"\t+|\s{3,}|\s*‖\s*")
 
@@ -537,7 +550,7 @@ def _table_rows(lines: list[_Line]) -> Iterator[tuple[_Row, list[str]]]:
                 yield row, header
             row, in_table = None, True
             continue
-        if HEADING_LINE_RE.match(text):
+        if HEADING_LINE_RE.match(text) or LEGEND_LINE_RE.match(text):
             if row is not None:
                 yield row, header
             row, in_table = None, False

@@ -142,6 +142,27 @@ def test_tab_separated_table_and_inline_markers() -> None:
     assert inline.description == "The Chair asked Louise Walker to advise Rob Hill of the date."
 
 
+def test_owners_key_under_the_table_is_not_the_last_rows_update() -> None:
+    text = (
+        "ACTION POINTS\n\nREF\tACTION\tOWNER\tUPDATE\n"
+        "Jan24.01\tObtain three quotes for the car park barrier\tAF\tNew: raised 18th January 2024\n"
+        "Jan24.02\tWrite to the highways team about the verge\tClerk\tAwaiting reply\n"
+        "Owners: AF Cllr Alan Fairbairn (Chair); PR Cllr Priya Raman (Vice-Chair); TW Cllr Tom Whitlock\n"
+    )
+    found = {a.id: a for a in find_actions(text) if a.id}
+    assert list(found) == ["Jan24.01", "Jan24.02"]
+    assert "Owners" not in found["Jan24.02"].update and "Fairbairn" not in found["Jan24.02"].update
+    assert found["Jan24.02"].update == "Awaiting reply"
+
+
+def test_a_block_style_actions_own_owner_line_stays_with_it() -> None:
+    # one owner after the label is the action's own, not a key to initials
+    text = ("ACTION POINTS\n\nMONTH / NUMBER\tACTION POINT\tACTION\n"
+            "02/03\tLouise Walker to repair the noticeboard.\tOpen\nOwner: Clerk; due March\n")
+    (a,) = [a for a in find_actions(text) if a.id]
+    assert "Owner: Clerk" in a.update or "Owner: Clerk" in a.description
+
+
 @pytest.mark.parametrize(
     ("text", "rule", "owner"),
     [
