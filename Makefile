@@ -54,6 +54,8 @@ bench-load:
 	$(PY) bench/load_serve.py --seconds 20
 
 eval:
+	# a fresh store each time: run-dev.sh ingests into an existing one as a re-ingest
+	rm -rf bench/out/eval
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH PYTHON=$(PY) ../shared/eval/run-dev.sh bench/out/eval
 	# the peer in the same run: page-level SQLite FTS5 over pdfplumber text (pages cached)
 	$(PY) ../shared/eval/peer_fts5.py ../shared/corpus ../shared/gold bench/out/peer | tee bench/out/peer.json

@@ -97,6 +97,19 @@ NOT_THIS_MEETING_RE = re.compile(
     re.I | re.X,
 )
 
+# The draft-minutes notice in a heading ("DRAFT FOR CONSIDERATION AT THE NEXT MEETING Tuesday 3rd
+# July 2018", "Subject to approval at the next meeting"): it names the next meeting without dating
+# it, so the date after it is still this meeting's.
+DRAFT_NOTICE_RE = re.compile(
+    r"""
+    \b(?:consideration|approval|confirmation|signing|signature|agreement|adoption   # what the draft awaits
+       |approved|confirmed|signed|agreed|adopted|considered|ratified|ratification)
+    \s+(?:at|by)\s+(?:the\s+)?next\s+(?:\w+\s+)?meeting\b                         # "at the next (Council) meeting"
+    (?!\W*(?:on|held|of|to\s+be\s+held|scheduled|date)\b)   # "... next meeting on 3 July" dates the next one
+    """,
+    re.I | re.X,
+)
+
 # Text right after a date that marks it as an approval header ("March 25, 2015 / Item 4A").
 APPROVAL_HEADER_RE = re.compile(
     r"""^\W{0,6}(?:agenda\s+)?item\s+[\dA-Z]{1,4}\b""",
@@ -125,7 +138,9 @@ ITEM_LINE_RE = re.compile(
     r"""
     ^\s*(?:
         \d{1,3}(?:\.\d{1,3}){0,3}[.)]?\s+        # 3. Apologies / 5.2 Clerk / 1 Welcome
-            (?!(?:st|nd|rd|th|am|pm|a\.m|p\.m)\b)[A-Za-z]   # but not "11 th" or "7.30 pm"
+            (?!(?:st|nd|rd|th|am|pm|a\.m|p\.m)\b)   # but not "11 th" or "7.30 pm"
+            (?!(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}\b)  # nor "12 April 2016"
+            [A-Za-z]
       | \d{1,3}[A-Z][.)]\s                          # 4A. Approve Meeting Minutes
       | \d\d\.\d\d\.\d\d\b                          # Souldern 02.23.05
       | \d\d/\d\d/\d{1,2}\b                         # Northwold 15/12/5
@@ -308,7 +323,7 @@ def date_candidates(text: str) -> list[DateCandidate]:
     """
     out: list[DateCandidate] = []
     for start, end, iso, rule in find_dates(text):
-        before = text[max(0, start - 100) : start]
+        before = DRAFT_NOTICE_RE.sub(" ", text[max(0, start - 100) : start])
         line_before = before.rsplit("\n", 1)[-1]
         after = text[end : end + 30]
         if NOT_THIS_MEETING_RE.search(line_before) or APPROVAL_HEADER_RE.search(after):

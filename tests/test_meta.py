@@ -356,6 +356,14 @@ def test_gold_meta_accuracy() -> None:
                  id="following-the-meeting-is-this-meeting"),
     pytest.param(["MINUTES", "Actions agreed.", "The next meeting will be held on Thursday 21st March 2024.",
                   "Meeting of 18 January 2024"], "2024-01-18", id="next-meeting-will-be-held-is-not-this-one"),
+    pytest.param(["Northwold and Whittington Parish Council – Ordinary Meeting DRAFT FOR CONSIDERATION AT THE "
+                  "NEXT MEETING Tuesday 3rd July 2018, 7.30pm Northwold Village Hall"], "2018-07-03",
+                 id="draft-notice-before-this-meetings-date"),
+    pytest.param(["WEREHAM PARISH COUNCIL", "Draft Minutes Subject to the Approval at the next Meeting",
+                  "Extraordinary Parish Council Meeting", "12 April 2016 at 6.30 pm", "Wereham Village Hall"],
+                 "2016-04-12", id="date-line-is-not-item-12"),
+    pytest.param(["MINUTES", "Draft, to be approved at the next meeting on Tuesday 3rd July 2018",
+                  "Meeting held on Tuesday 5 June 2018"], "2018-06-05", id="next-meeting-on-a-date-is-not-this-one"),
 ])
 def test_regression_this_meeting_versus_next(heading: list[str], expected: str) -> None:
     lines = [Line(t, 1) for t in heading]
