@@ -453,6 +453,9 @@ REPORT_TO_BARE_RE = re.compile(
 )
 REPORT_HEADING_RE = re.compile(r"^\W*report\s+(?:of|by|from|to)\b|^\W*(?:cover(?:ing)?\s+)?report\s*$", re.I)
 
+# A file named as an appendix: "Appendix A - ...", "APPENDIX 2 ...", "Annex B ...".
+APPENDIX_FILE_RE = re.compile(r"^\W*(?:appendix|annexe?)\b", re.I)
+
 FILENAME_KINDS: list[tuple[DocKind, re.Pattern[str]]] = [
     (DocKind.MINUTES, re.compile(r"minut", re.I)),
     (DocKind.AGENDA, re.compile(r"agenda|summons", re.I)),
@@ -538,13 +541,16 @@ def detect_kind(lines: Sequence[Line], path: Path, front_matter: dict[str, str] 
     # items, so look at the raw top lines too
     found = sorted(kind_headings(texts), key=lambda t: (-t[1], t[0]))
     report = is_report_header(lines)
+    # a report published as a pack's appendix ("APPENDIX A - Planning Inspector's Report") is
+    # the appendix its file name says it is
+    as_report = DocKind.APPENDIX if APPENDIX_FILE_RE.match(path.stem) else DocKind.REPORT
     if found:
         idx, strength, kind = found[0]
         if report and (strength < 2 or idx > 0 or kind in (DocKind.MINUTES, DocKind.AGENDA)):
-            return DocKind.REPORT
-        return kind
+            return as_report
+        return as_report if kind == DocKind.REPORT else kind
     if report or any(REPORT_HEADING_RE.match(t) for t in texts[:3]):
-        return DocKind.REPORT
+        return as_report
     body = body_lines(lines)
     if not body and front.get("date"):
         return DocKind.NOTICE

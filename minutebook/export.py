@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .model import Document, item_id
@@ -56,9 +58,25 @@ def _document(doc: Document, meeting_id: str | None) -> dict[str, Any]:
     }
 
 
+def file_order(docs: Sequence[Document]) -> list[Document]:
+    """Each file's documents together and in page order, files by their first part's meeting
+    date (undated first), then path.
+
+    The store orders documents by meeting date, which splits a pack and can list its appendix
+    (dated by the meeting it reports back on) before the minutes it is appended to: a reader
+    taking a file's first document as the file would get the wrong one.
+    """
+    parts: dict[str, list[Document]] = defaultdict(list)
+    for d in docs:
+        parts[d.path].append(d)
+    files = [sorted(ds, key=lambda d: d.part) for ds in parts.values()]
+    files.sort(key=lambda ds: (ds[0].meeting_date is not None, ds[0].meeting_date or "", ds[0].path))
+    return [d for ds in files for d in ds]
+
+
 def build_export(store: AnyStore) -> dict[str, Any]:
     meeting_of: dict[str, str] = store.derived("meeting_of") or {}
-    docs = store.documents()
+    docs = file_order(store.documents())
     actions = []
     for a in store.derived("actions"):
         actions.append({

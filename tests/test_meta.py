@@ -200,6 +200,14 @@ def test_kind_falls_back_to_file_name_then_front_matter() -> None:
     assert meta.detect_kind([], Path("index.md"), {"date": "2019-07-23 09:30:00+00:00"}) == DocKind.NOTICE
 
 
+def test_a_report_filed_as_an_appendix_is_an_appendix() -> None:
+    heading = lines_of("Report to Kent County Council\nby a Planning Inspector\nDate: 6 February 2025")
+    assert meta.detect_kind(heading, Path("APPENDIX A - Planning Inspectors Report.pdf")) == DocKind.APPENDIX
+    assert meta.detect_kind(heading, Path("Inspectors Report.pdf")) == DocKind.REPORT
+    minutes = lines_of("MINUTES OF THE MEETING OF THE CABINET\nheld on 9 January 2025")
+    assert meta.detect_kind(minutes, Path("Appendix 1 - Cabinet minutes.pdf")) == DocKind.MINUTES
+
+
 # ---------------------------------------------------------------------------------------------
 # body
 
