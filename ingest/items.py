@@ -17,10 +17,14 @@ from dataclasses import dataclass, replace
 from minutebook.model import DocKind, Item, Line
 
 TITLE_MAX = 120
-# Points by which a label may sit left/right of the item column and still be in it.
-X_TOLERANCE = 12.0
+# Points by which a label may sit left/right of the item column and still be in it. Word
+# documents drift: Suffolk's and Kent's headings sit up to 14 pt either side of their first one
+# (12 lost items 5-9 of a Suffolk minutes); their nested lists start much further in.
+X_TOLERANCE = 15.0
 # Largest forward jump in a running sequence accepted without a second witness (12 -> 15).
 MAX_GAP = 3
+# Labelled lines within which each of the two numbers confirming a resumed sequence must come.
+RESUME_REACH = 200
 # Lines a list entry may wrap over before the next entry (PDF lines; plain text has one per entry).
 LIST_GAP_X = 4
 # How far (points) above a bare margin number its heading may sit.
@@ -332,6 +336,22 @@ def _choose_heads(lines: list[Line], labels: list[Label | None], mode: str) -> l
                     return True
         return False
 
+    def run_resumes(i: int, n: int, x: float | None) -> bool:
+        """Whether ``n`` is followed by ``n + 1`` and then ``n + 2`` in its column: a sequence
+        that resumes after a jump too big to take on one witness ("7." then "15.", "16.", "17.")."""
+        at = i
+        for want in (n + 1, n + 2):
+            for j in range(at + 1, min(len(labels), at + 1 + RESUME_REACH)):
+                lb = labels[j]
+                if lb and lb.scheme in ("plain", "agenda_item") and lb.parts[0] == want and not lb.letter:
+                    xj = lines[j].x0
+                    if x is None or xj is None or abs(xj - x) <= X_TOLERANCE:
+                        at = j
+                        break
+            else:
+                return False
+        return True
+
     for i, lb in enumerate(labels):
         if lb is None:
             continue
@@ -394,14 +414,16 @@ def _choose_heads(lines: list[Line], labels: list[Label | None], mode: str) -> l
                     continue
             is_next = top is None or n == top + 1
             jump = top is not None and top + 1 < n <= top + 1 + MAX_GAP
-            if top is not None and not deeper and in_column and n in owed and not lb.bullet:
+            if top is not None and not deeper and in_column and n in owed and not lb.bullet and lb.rest[:1].isalpha():
                 # an item taken out of order ("item 12 was brought forward"): 10 and 11 follow it
                 heads.append(_Head(i, lb, None, 1))
                 owed.discard(n)
                 top_label = lb.number
                 continue
-            if top is not None and not deeper and in_column and (is_next or jump):
-                if is_next or line.bold or followed_by(i, n + 1, x):
+            resumed = (top is not None and n > top + 1 + MAX_GAP and not lb.bullet and not table
+                       and bool(lb.rest[:1].isupper()) and run_resumes(i, n, x))
+            if top is not None and not deeper and in_column and (is_next or jump or resumed):
+                if is_next or resumed or line.bold or followed_by(i, n + 1, x):
                     # a deeper list that happens to count on (Suffolk "6." under "5.") is not top
                     heads.append(_Head(i, lb, None, 1))
                     owed.update(range(top + 1, n))

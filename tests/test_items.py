@@ -116,6 +116,25 @@ def test_item_brought_forward_keeps_the_skipped_numbers() -> None:
     assert [n for n, _ in _numbers(text)] == ["9", "12", "10", "11", "13"]
 
 
+def test_sequence_resuming_after_a_big_jump_is_kept() -> None:
+    # Stoke Ferry: "7." then the clerk's numbering jumps; 15, 16, 17 confirm each other
+    text = ("6. Planning\nNone received.\n7. Finance\nPayments approved.\n15. Website\nUpdated.\n"
+            "16. Correspondence\nNone.\n17. Date of next meeting\nTuesday.")
+    assert [n for n, _ in _numbers(text)] == ["6", "7", "15", "16", "17"]
+    # one witness is not enough for a jump that big: a stray "15." in the text is not an item
+    assert [n for n, _ in _numbers("6. Planning\n7. Finance\n15. Website\nUpdated.\n16. Other")] == ["6", "7"]
+
+
+def test_headings_whose_indent_drifts_stay_top_level() -> None:
+    # Word minutes: headings at x=73..87, a nested list far in at x=159
+    xs = [87.0, 84.0, 73.0, 73.0, 87.0, 87.0]
+    lines = [Line(f"{n}. Heading {n}", 1, x) for n, x in enumerate(xs, start=1)]
+    lines += [Line("1. The recommendation from the group", 1, 159.0), Line("2. As this is the first", 1, 159.0)]
+    lines += [Line("7. Budget", 1, 84.0)]
+    _, items = split_items(lines)
+    assert [(it.number, it.parent) for it in items if it.parent is None] == [(str(n), None) for n in range(1, 8)]
+
+
 def test_indented_list_counting_on_is_not_top_level() -> None:
     # Suffolk: "6. Evaluation Panel" (x=120) precedes "6. Updates from Board Committees" (x=84)
     lines = [Line("4. Minutes", 1, 84.0, bold=True), Line("5. Decisions", 1, 84.0, bold=True)]
