@@ -39,15 +39,17 @@ MONTHS = (
 BULLET_PREFIX_RE = re.compile(r"^\s*(?:[-•*]\s+)")
 
 # Alameda-style paragraph IDs: "(11-121)", "(*11-123)", "(11-127A)", "(13-239 A)",
-# "(11-119 CC/11-027 ARRA/11-016 CIC)", "(14-010 A SACIC)".
+# "(11-119 CC/11-027 ARRA/11-016 CIC)", "(14-010 A SACIC)", and the joint agencies' shorter
+# serials and lists: "(*11-01 APFA)", "(11-117A CC/11-015A CIC)", "(11-280 CC/PUB)",
+# "(13-01 IDA, 13-01 APIC)", "(*13-488 CC/13- 020 SACIC)".
 PARAGRAPH_ID_RE = re.compile(
     r"""
     ^\(\s*
     (?P<star>\*)?                       # adopted on the consent calendar
-    (?P<yy>\d{2})-(?P<seq>\d{3,4})      # year - sequence
+    (?P<yy>\d{2})-\s?(?P<seq>\d{2,4})   # year - sequence (a stray space after the dash)
     (?:\s?[A-Z](?![a-z]))?              # letter suffix, maybe spaced
     (?:\s*[A-Z]{2,6})?                  # agency tag (CC, CIC, SACIC, ARRA)
-    (?:\s*/\s*\*?\d{2}-\d{3,4}\s?[A-Z]{0,6})*   # joint-agency IDs
+    (?:\s*[/,]\s*(?:\*?\d{2}-\s?\d{2,4}[A-Z]?)?\s?[A-Z]{0,6})*   # joint-agency IDs, or a bare agency
     \s*\)
     """,
     re.VERBOSE,

@@ -222,6 +222,22 @@ CONSENT CALENDAR
     assert [n for n, _ in _numbers(text)] == ["(*11-123)", "(11-127)", "(11-127A)"]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param("(*11-01 APFA) Minutes of the Financing Authority", id="two-digit-serial"),
+        pytest.param("(11-117A CC/11-015A CIC) Recommendation to approve", id="letters-on-joint-ids"),
+        pytest.param("(11-280 CC/PUB) Public hearing", id="bare-agency"),
+        pytest.param("(13-01 IDA, 13-01 APIC, 13-01 CAFA) Minutes of the APIC Meeting", id="comma-list"),
+        pytest.param("(*13-488 CC/13- 020 SACIC) Recommendation", id="space-after-dash"),
+    ],
+)
+def test_alameda_joint_agency_id_shapes_are_paragraph_ids(line: str) -> None:
+    label = parse_label(Line(line, 1))
+    assert label is not None and label.scheme == "paragraph"
+    assert label.number == line[: line.index(")") + 1]
+
+
 def test_lettered_sub_items_and_unprinted_parents() -> None:
     commission = (
         "1. ROLL CALL\n2. AGENDA CHANGES\n3. ANNOUNCEMENTS\n3-A Horizon Workshop\n3-B Otis Drive\n"
