@@ -160,6 +160,16 @@ ACTION_LIST_HEADING_RE = re.compile(
 
 # A running minute number inside a paragraph, after the end of a sentence:
 # "... were made. 90/17 Use of social media ..." (West Dereham prints several items per line).
+# A plain item number run on inside a text paper's paragraph: "... No new requests. 22. AGREE DATE".
+INLINE_PLAIN_RE = re.compile(
+    r"""
+    (?<=[.!?:;)”"’]\s)            # after a sentence end and one space
+    (?P<n>\d{1,2})\.              # the number and its dot
+    \s+(?=[A-Z][A-Za-z])           # then a capitalised title
+    """,
+    re.VERBOSE,
+)
+
 INLINE_SLASH_RE = re.compile(
     r"""
     (?<=[.!?:)”"]\s)               # after a sentence end and one space
@@ -650,6 +660,49 @@ def _split_inline_running(lines: list[Line], labels: list[Label | None]) -> list
     return out
 
 
+def _split_inline_plain(lines: list[Line], labels: list[Label | None]) -> list[Line]:
+    """Text papers (no positions) with numbered items run on inside a paragraph ("21. TRAINING:
+    No new requests. 22. AGREE DATE ..."): each such item moved onto a line of its own.
+
+    A number is split out only where it continues the sequence (the next after the last one
+    seen; before any, one leading up to the first line-start number, or 1 when there is none)
+    and no line of the paper starts with it: a number that starts a line somewhere is that
+    line's item, and an inline one is a list or a reference.
+    """
+    if not lines or any(line.x0 is not None for line in lines):
+        return lines
+    plain = [(i, lb.parts[0]) for i, lb in enumerate(labels)
+             if lb is not None and lb.scheme == "plain" and not lb.letter]
+    at_line_start = {n for _, n in plain}
+    first = plain[0][1] if plain else None
+    out: list[Line] = []
+    last: int | None = None
+    for line, lb in zip(lines, labels, strict=True):
+        if lb is not None and lb.scheme == "plain" and not lb.letter:
+            last = lb.parts[0] if last is None else max(last, lb.parts[0])
+        cuts = []
+        for m in INLINE_PLAIN_RE.finditer(line.text):
+            n = int(m.group("n"))
+            if n in at_line_start:
+                continue
+            if last is None:
+                leads = n == 1 if first is None else n < first <= n + 10
+            else:
+                leads = n == last + 1
+            if leads:
+                cuts.append(m.start())
+                last = n
+        if not cuts:
+            out.append(line)
+            continue
+        bounds = [0, *cuts, len(line.text)]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            piece = line.text[a:b].strip()
+            if piece:
+                out.append(replace(line, text=piece, cells=None))
+    return out
+
+
 def _drop_action_list(lines: list[Line], heads: list[_Head], kind: DocKind | None) -> list[_Head]:
     """Heads without a closing numbered list of actions/decisions that sits under its own heading."""
     if not heads or kind == DocKind.ACTION_LOG or heads[0].index < len(lines) // 2:
@@ -670,6 +723,9 @@ def split_items(lines: list[Line], kind: DocKind | None = None) -> tuple[list[Li
     if any(lb is not None and lb.scheme == "slash" for lb in labels):
         lines = _split_inline_running(lines, labels)
         labels = [parse_label(line) for line in lines]
+    split = _split_inline_plain(lines, labels)
+    if len(split) != len(lines):
+        lines, labels = split, [parse_label(line) for line in split]
     schemes = {lb.scheme for lb in labels if lb is not None}
     heads: list[_Head] = []
     for mode in MODES:

@@ -125,6 +125,25 @@ def test_sequence_resuming_after_a_big_jump_is_kept() -> None:
     assert [n for n, _ in _numbers("6. Planning\n7. Finance\n15. Website\nUpdated.\n16. Other")] == ["6", "7"]
 
 
+def test_items_run_on_inside_a_text_paragraph_are_split_out() -> None:
+    text = ("20. FINANCES: Payments approved.\n"
+            "21. TRAINING: No new requests. 22. AGREE DATE FOR JANUARY MEETING: 7th January. "
+            "23. ITEMS FOR AGENDA OF NEXT MEETING: Tennis Club.")
+    assert [n for n, _ in _numbers(text)] == ["20", "21", "22", "23"]
+    # one run-on paragraph with no number at a line start: the sequence starts at 1
+    post = ("MINUTES OF WRETTON PARISH COUNCIL Present: Cllr Peake. 1. Apologies None. "
+            "2. Declarations of Interest None. 3. Minutes Approved.")
+    assert [n for n, _ in _numbers(post)] == ["1", "2", "3"]
+
+
+def test_inline_list_numbers_that_start_lines_elsewhere_stay_in_the_text() -> None:
+    text = ("1. Bus shelter\nThe council agreed: 1. Repair it. 2. Paint it.\n"
+            "2. Village pond\nCleared.\n3. Finance\nNoted.")
+    assert [n for n, _ in _numbers(text)] == ["1", "2", "3"]
+    _, items = split_items(_lines(text))
+    assert "1. Repair it. 2. Paint it." in items[0].text
+
+
 def test_headings_whose_indent_drifts_stay_top_level() -> None:
     # Word minutes: headings at x=73..87, a nested list far in at x=159
     xs = [87.0, 84.0, 73.0, 73.0, 87.0, 87.0]
