@@ -624,6 +624,15 @@ def _page_breaks(chunk: list[Line]) -> list[int]:
     return breaks
 
 
+def _cut(line: Line, cuts: list[int]) -> list[Line]:
+    """``line`` cut into lines of their own at the character offsets ``cuts`` (none: itself)."""
+    if not cuts:
+        return [line]
+    bounds = [0, *cuts, len(line.text)]
+    pieces = (line.text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False))
+    return [replace(line, text=piece, cells=None) for piece in pieces if piece]
+
+
 def _split_inline_running(lines: list[Line], labels: list[Label | None]) -> list[Line]:
     """Lines with inline running minute numbers moved onto lines of their own.
 
@@ -649,14 +658,7 @@ def _split_inline_running(lines: list[Line], labels: list[Label | None]) -> list
             if (last is None and n < first <= n + 10) or (last is not None and n == last + 1):
                 cuts.append(m.start())
                 last = n
-        if not cuts:
-            out.append(line)
-            continue
-        bounds = [0, *cuts, len(line.text)]
-        for a, b in zip(bounds, bounds[1:], strict=False):
-            piece = line.text[a:b].strip()
-            if piece:
-                out.append(replace(line, text=piece, cells=None))
+        out.extend(_cut(line, cuts))
     return out
 
 
@@ -692,14 +694,7 @@ def _split_inline_plain(lines: list[Line], labels: list[Label | None]) -> list[L
             if leads:
                 cuts.append(m.start())
                 last = n
-        if not cuts:
-            out.append(line)
-            continue
-        bounds = [0, *cuts, len(line.text)]
-        for a, b in zip(bounds, bounds[1:], strict=False):
-            piece = line.text[a:b].strip()
-            if piece:
-                out.append(replace(line, text=piece, cells=None))
+        out.extend(_cut(line, cuts))
     return out
 
 
