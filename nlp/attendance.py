@@ -84,8 +84,10 @@ APOLOGY_SENTENCE_RE = re.compile(
     r"""
     \bapolog(?:ies|y)\b                  # the word itself ...
     [^.\n]{0,60}?                        # ... a short stretch of the same sentence ...
-    (?:\b(?:received|accepted|noted|given|tendered)\b[^.\n]{0,20}?)?
-    \bfrom\b\s*:?                        # ... ending in "from"
+    (?:(?:\b(?:received|accepted|noted|given|tendered)\b[^.\n]{0,20}?)?
+       \bfrom\b                           # ... ending in "from"
+     | \b(?:received|accepted|noted)\s+for\b)   # or "were noted and accepted for Cllr X"
+    \s*:?
     """,
     re.I | re.X,
 )
@@ -93,7 +95,7 @@ APOLOGY_SENTENCE_RE = re.compile(
 SENT_APOLOGIES_RE = re.compile(
     r"""
     (?P<who>(?:[A-Z][\w.'-]*\s+){1,5}?)  # the capitalised words before it
-    (?:had\s+|has\s+)?sent\s+(?:his|her|their)\s+apologies
+    (?:also\s+)?(?:had\s+|has\s+)?(?:sent|gave|given|offered|tendered)\s+(?:his\s+|her\s+|their\s+)?apologies
     """,
     re.X,
 )
@@ -592,12 +594,30 @@ def _entries(section: Section) -> Iterator[Entry]:
             cells = [c.strip() for c in line.split("\t") if c.strip(" -–—\t")]
             if not cells:
                 continue
-            people = list(_parse_parts(cells[0], section, one_per_line=True))
+            # "Mike Readman, Colin Owens, Mike Hosking" under an "Apologies" heading is a list of
+            # people, not a person and the firm they come from
+            one_per_line = not (len(cells) == 1 and _is_name_list(cells[0], pairs=section.kind == APOLOGIES))
+            people = list(_parse_parts(cells[0], section, one_per_line=one_per_line))
             if people and len(cells) > 1:
                 people[-1].orgs.append(_clean_org(" ".join(cells[1:])))
             yield from people
     else:
         yield from _parse_parts(re.sub(r"\s*\n\s*", " ", text), section)
+
+
+def _is_name_list(line: str, pairs: bool = False) -> bool:
+    """Whether a line is only people's names: three or more separated by commas (and a last
+    "and"), or two joined by "and" (or by a comma with ``pairs``), each read as a full name with
+    no role, firm or body around it."""
+    text = line.strip().rstrip(".")
+    pieces = [p.strip() for p in re.split(r",|\s+(?:and|&)\s+", text)]
+    # "Lev Kushner, Alameda Point" in a staff list is a person and their employer; under an
+    # apologies heading two names with a comma are two people
+    if not all(pieces) or len(pieces) < 2 or (len(pieces) == 2 and "," in text and not pairs):
+        return False
+    read = [_parse_chunk(p, False) for p in pieces]
+    # honorifics are fine ("Cllr A Smith, Cllr B Jones"); a role is not ("Chief Officer for Alameda Point")
+    return all(kind == "name" and not (entry.roles or entry.orgs or entry.prefix) for entry, kind in read)
 
 
 def _parse_parts(text: str, section: Section, one_per_line: bool = False) -> Iterator[Entry]:

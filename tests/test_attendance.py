@@ -113,6 +113,25 @@ from nlp.attendance import find_attendance, head_text
             "R. Crisp",
             id="dotted-initials-sent-apologies",
         ),
+        pytest.param(
+            "Attendees\tShona Bendix (Chair), Sylvia Knights, Robert Spivey\n1.\tApologies\n"
+            "Mike Readman, Colin Owens, Mike Hosking, Richard Hunt\n2.\tDeclarations of Interest\nNone.\n",
+            ["Shona Bendix", "Sylvia Knights", "Robert Spivey"],
+            ["Mike Readman", "Colin Owens", "Mike Hosking", "Richard Hunt"],
+            [],
+            "Shona Bendix",
+            id="comma-list-under-apologies-heading",
+        ),
+        pytest.param(
+            "Present: Cllr Sue Lintern (Chair), Cllr Jim McNeill\n1. Apologies were noted and accepted for "
+            "Cllr Andy Hayward (illness) and for Cllr Mandy Leamon (work commitment).\n"
+            "County Councillor Martin Storey also gave apologies.\n2. Minutes\n",
+            ["Sue Lintern", "Jim McNeill"],
+            ["Andy Hayward", "Mandy Leamon", "Martin Storey"],
+            [],
+            "Sue Lintern",
+            id="apologies-accepted-for-and-also-gave-apologies",
+        ),
     ],
 )
 def test_attendance_forms(
@@ -123,6 +142,13 @@ def test_attendance_forms(
     assert att.apologies == apologies
     assert att.officers == officers
     assert att.chair == chair
+
+
+def test_a_staff_line_of_name_and_employer_is_not_two_people() -> None:
+    att = find_attendance("Staff Present:\nAlex Nguyen, Assistant City Manager\nLev Kushner, Alameda Point\n"
+                          "2.\tAgenda Changes\n")
+    assert att.officers == ["Alex Nguyen", "Lev Kushner"]
+    assert att.organisations["Lev Kushner"] == ["Alameda Point"]
 
 
 def test_roles_organisations_and_aliases() -> None:
