@@ -527,13 +527,19 @@ def _name_runs(text: str) -> list[list[str]]:
     """Runs of capitalised name tokens (stop words break a run)."""
     runs: list[list[str]] = []
     current: list[str] = []
-    for tok in re.findall(r"[\w.'’/-]+|[^\w\s]", text):
+    toks = re.findall(r"[\w.'’/-]+|[^\w\s]", text)
+    for i, tok in enumerate(toks):
         if len(tok) > 2 and tok.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+", tok):
             tok = tok.rstrip(".")  # "Bell." at a sentence end, but keep the initials "R."
         low = tok.lower().strip(".")
         if re.search(r"['’]s$", tok):
             low = "the"  # "Council’s": a possessive is never part of a listed name
-        if NAME_TOKEN_RE.fullmatch(tok) and (len(low) == 1 or low not in STOP_WORDS | ORG_WORDS):
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        # "JJ Macnamara", "A.J. Smith": two initials together, where a name starts and a
+        # surname follows ("MP" after a name, "RFO" and "NCC" are not initials)
+        initials = (not current and bool(re.fullmatch(r"[A-Z]{2}|(?:[A-Z]\.){2,3}", tok))
+                    and tok not in ROLE_ACRONYMS and bool(re.fullmatch(r"[A-Z][a-z][\w'’-]*", nxt)))
+        if initials or (NAME_TOKEN_RE.fullmatch(tok) and (len(low) == 1 or low not in STOP_WORDS | ORG_WORDS)):
             current.append(tok)
         else:
             if current:
@@ -622,6 +628,8 @@ def _is_name_list(line: str, pairs: bool = False) -> bool:
 
 def _parse_parts(text: str, section: Section, one_per_line: bool = False) -> Iterator[Entry]:
     """People in a run of text; with ``one_per_line`` a second untitled name is a role or firm."""
+    # "Vice-Chair" is the role "Vice Chair", not a hyphenated name
+    text = re.sub(r"\b(vice|deputy)[-‐]((?:chair|mayor|president)\w*)", r"\1 \2", text, flags=re.I)
     # "B Cllr" / "C Cllr" are borough and county councillors in Norfolk minutes
     text = re.sub(r"\bB\.?\s+Cllr\b", "Borough Cllr", text)
     text = re.sub(r"\bC\.?\s+Cllr\b", "County Cllr", text)

@@ -132,6 +132,23 @@ from nlp.attendance import find_attendance, head_text
             "Sue Lintern",
             id="apologies-accepted-for-and-also-gave-apologies",
         ),
+        pytest.param(
+            "Present: Clr JJ Macnamara (Chair), Clr A Smith, A.J. Brown\nApologies: Cllr B Jones MP\n",
+            ["JJ Macnamara", "A Smith", "A.J. Brown"],
+            ["B Jones"],
+            [],
+            "JJ Macnamara",
+            id="double-initials-kept-role-acronym-not",
+        ),
+        pytest.param(
+            "PRESENT: Tom Foy (TF), Lorraine Hunt (LH) Vice-Chair and Chair of meeting, Paula Kellingray (PK)\n"
+            "Apologies: none\n",
+            ["Tom Foy", "Lorraine Hunt", "Paula Kellingray"],
+            [],
+            [],
+            "Lorraine Hunt",
+            id="hyphenated-vice-chair-is-a-role",
+        ),
     ],
 )
 def test_attendance_forms(
