@@ -829,6 +829,10 @@ def _parse_chunk(chunk: str, group_title: bool) -> tuple[Entry, str]:
             k = last_role + 1
     prefix_words = words[:k]
     rest = words[k:]
+    # "Trustee of the Playing Field Committee": a role in a named body, said of the person before
+    if (0 < k < len(words) and lower[k - 1] in {"of", "the", "for", "to"}
+            and not any(w in HONORIFICS for w in lower[:k]) and any(w in ORG_WORDS for w in lower[k:])):
+        return Entry(""), "role"
     # prose ("Would the salt bins on Bradfield Place ...") is not a list of people
     if re.match(r"(?:\S+\s+)?(?:[a-z]\S*\s+){2,}", " ".join(rest)):
         return Entry(""), "junk"

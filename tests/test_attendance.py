@@ -168,6 +168,13 @@ def test_a_staff_line_of_name_and_employer_is_not_two_people() -> None:
     assert att.organisations["Lev Kushner"] == ["Alameda Point"]
 
 
+def test_a_role_in_a_named_body_belongs_to_the_person_before_it() -> None:
+    att = find_attendance("Present: Cllr A Smith (Chair), Cllr B Jones. Also present: Matt Kenny, Trustee of the "
+                          "Playing Field Committee.\n1. Apologies: none")
+    assert att.others == ["Matt Kenny"]
+    assert att.roles["Matt Kenny"] == ["Trustee of the Playing Field Committee"]
+
+
 def test_roles_organisations_and_aliases() -> None:
     att = find_attendance(
         "Board\nDebbie Kaye (Chair)\tCambridge City Council (Community Services)\n"
