@@ -125,6 +125,18 @@ def test_two_workers_share_one_ingest(redis_url: str, tmp_path: Path) -> None:
                                       capture_output=True, text=True, check=True, timeout=60).stdout)
     assert found["total"] == GOOD_FILES
 
+    # a paper deleted from the folder leaves the archive with --prune through the queue too (no
+    # file changed, so no job waits for a worker)
+    (papers / "minutes-00.pdf").unlink()
+    res = subprocess.run([*CLI, "ingest", str(papers), "--queue", redis_url, "--data", str(data), "--no-ner",
+                          "--prune"], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 3, res.stderr  # broken.pdf still fails
+    assert "1 removed" in res.stdout
+    export = json.loads(subprocess.run([*CLI, "export", "--data", str(data)], capture_output=True, text=True,
+                                       check=True, timeout=60).stdout)
+    assert sorted(Path(d["path"]).name for d in export["documents"]) == [
+        f"minutes-{i:02d}.pdf" for i in range(1, GOOD_FILES)]
+
 
 def test_a_worker_without_redis_fails_in_one_line(tmp_path: Path) -> None:
     res = subprocess.run([*CLI, "worker", "--queue", f"redis://127.0.0.1:{_free_port()}/0",
