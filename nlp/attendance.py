@@ -172,12 +172,14 @@ ORG_WORDS = {
     "school", "academy", "college", "hospital", "hospitals", "foundation", "company", "inc", "llp",
     "cic", "forum", "network", "centre", "center", "fire", "rescue", "health", "ccg", "club",
     "church", "institute", "board", "committee", "team", "unit", "informatics", "ministry", "bank",
+    "library", "libraries",
 }
 # Capitalised words that are never part of a person's name in an attendance list.
 STOP_WORDS = {
     "apologies", "apology", "present", "absent", "none", "nil", "public", "board", "the", "and",
     "item", "items", "only", "action", "actions", "welcome", "minutes", "meeting", "agenda", "also",
     "attendees", "attendance", "invited", "note", "roll", "call", "via", "zoom", "teleconference",
+    "directors", "staff", "trustees",
     "all", "no", "there", "these", "this", "it", "were", "was", "received", "from", "accepted",
     "section", "apologies:", "in", "of", "for", "to", "a", "an", "with", "at", "on", "by", "as",
     "declarations", "declaration", "interest", "interests", "unrestricted", "date", "time",
@@ -594,6 +596,13 @@ SPLIT_RE = re.compile(
 def _entries(section: Section) -> Iterator[Entry]:
     """People listed in one section, in order."""
     text = section.text.replace("\u00a0", " ")
+    rows = [line for line in text.split("\n") if line.strip()]
+    if section.vertical and len(rows) >= 2 and "\t" not in text and all("," in r for r in rows[:-1]) \
+            and any(r.count(",") >= 2 for r in rows):
+        # a comma list wrapped over several lines ("Charlotte Clark – Southwold, Sarah Hunt –
+        # Hadleigh, ... Roger\nMcmaster – ..."), not one person per line
+        yield from _parse_parts(" ".join(r.strip() for r in rows), section)
+        return
     if section.vertical:
         # one entry per line; the cells after the first are the person's organisation
         for line in text.split("\n"):
@@ -837,6 +846,9 @@ def _parse_chunk(chunk: str, group_title: bool) -> tuple[Entry, str]:
     if re.match(r"(?:\S+\s+)?(?:[a-z]\S*\s+){2,}", " ".join(rest)):
         return Entry(""), "junk"
     if not titles and any(w in ORG_WORDS for w in lower[k:]):
+        # "Library Manager", "Council Clerk": a post in a body, said of the person before
+        if lower[-1].strip(".,") in ROLE_WORDS - TITLE_WORDS:
+            return Entry(""), "role"
         return Entry(""), "org"
     role_only = any(w in ROLE_WORDS - TITLE_WORDS for w in lower[:k])
     if not rest:

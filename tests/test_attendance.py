@@ -175,6 +175,23 @@ def test_a_role_in_a_named_body_belongs_to_the_person_before_it() -> None:
     assert att.roles["Matt Kenny"] == ["Trustee of the Playing Field Committee"]
 
 
+def test_a_wrapped_list_of_name_and_place_is_read_as_one_list() -> None:
+    text = ("2.\tApologies for Absence\n"
+            "Charlotte Clark – Southwold, Sarah Hunt – Hadleigh, Melissa Clarke – County Library,\n"
+            "Sue Charteris, Chris Farden – Arts Council, Ed Vaisay – MP, Roger\n"
+            "Mcmaster – Former Head of Service for Libraries, Cllr\nBeccy Hopfensperger\n3.\tMinutes\n")
+    assert find_attendance(text).apologies == [
+        "Charlotte Clark", "Sarah Hunt", "Melissa Clarke", "Sue Charteris", "Chris Farden", "Ed Vaisay",
+        "Roger Mcmaster", "Beccy Hopfensperger"]
+
+
+def test_a_post_in_a_body_is_a_role_not_an_organisation() -> None:
+    att = find_attendance("Present: Dr Andrew Payne, Chair (AP), Evelyn Lindqvist (EL). Also, present, Ali Hopkins, "
+                          "Library Manager.\n1. Welcome by the Chair")
+    assert att.officers == ["Ali Hopkins"]
+    assert att.roles["Ali Hopkins"] == ["Library Manager"]
+
+
 def test_roles_organisations_and_aliases() -> None:
     att = find_attendance(
         "Board\nDebbie Kaye (Chair)\tCambridge City Council (Community Services)\n"
