@@ -59,6 +59,8 @@ eval:
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH PYTHON=$(PY) ../shared/eval/run-dev.sh bench/out/eval
 	# the peer in the same run: page-level SQLite FTS5 over pdfplumber text (pages cached)
 	$(PY) ../shared/eval/peer_fts5.py ../shared/corpus ../shared/gold bench/out/peer | tee bench/out/peer.json
+	# decisions against the hand-checked sample (tests/data/decisions_checked.json)
+	$(PY) bench/score_decisions.py bench/out/eval/export.json | tee bench/out/decisions.json
 
 corpus:
 	$(PY) corpus/generate.py

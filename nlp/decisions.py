@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from minutebook.model import Decision, Outcome
 
@@ -43,6 +44,20 @@ PROPOSED_BY_RE = re.compile(
     re.VERBOSE,
 )
 
+# The short forms under a resolution: "Prop: CR 2 nd: KD", "Prop. GK, 2nd JR", "Proposed – Cllr Mrs Mann
+# Seconded – Cllr Mrs Clements", "Proposed Alan, seconded Umi", and "Cllr Eglington proposed that
+# ...; Cllr Crisp seconded" / "..., seconded by Cllr Crisp".
+SHORT_PROPOSAL_RE = re.compile(
+    rf"""
+    (?:Proposed|PROPOSED|Prop\.?)(?:\s+by)?\s*[:–—-]?\s*(?P<mover>{NAME}|[A-Z]{{2,3}})   # proposer
+    \s*[,;]?\s*(?:and\s+)?
+    (?:[Ss]econded|SECONDED|2\s?nd\.?)(?:\s+by)?\s*[:–—-]?\s*(?P<seconder>{NAME}|[A-Z]{{2,3}})   # seconder
+  | (?P<mover2>{NAME})\s+proposed\b[^.;]{{0,200}}?[,;]\s*                               # "X proposed ..."
+    (?:seconded\s+by\s+(?P<seconder2>{NAME})|(?P<seconder3>{NAME})\s+seconded\b)        # "; Y seconded"
+    """,
+    re.VERBOSE,
+)
+
 # Vote tallies: "Ayes: Councilmembers A, B and C - 3. Noes: D - 1." / "unanimous voice vote - 5"
 TALLY_RE = re.compile(
     r"""
@@ -62,17 +77,25 @@ TALLY_KEYS = {
 
 # Outcome patterns in precedence order: the first that matches a sentence decides it.
 OUTCOME_PATTERNS: list[tuple[Outcome, re.Pattern[str]]] = [
-    (Outcome.RESOLVED, re.compile(r"\bRESOLVED\b|\bResolved\s*[:,-]|\bit\s+was\s+resolved\b|\bresolved\s+that\b")),
+    (Outcome.RESOLVED,
+     re.compile(r"\bRESOLVED\b|\bResolved\s*[:,-]|(?i:\bit\s+was\s+(?:also\s+|then\s+)?resolved\b)"
+                r"|(?i:\bresolved\s+that\b)")),
     (Outcome.LOST, re.compile(r"\bmotion\b[^.]{0,80}\b(?:failed|lost|was\s+defeated)\b|\b(?:was|were)\s+lost\b", re.I)),
-    (Outcome.CARRIED, re.compile(r"\b(?:carried|passed)\b", re.I)),
+    (Outcome.CARRIED, re.compile(r"\b(?:carried|passed)\b|\ball\s+in\s+favour\b", re.I)),
     (Outcome.REJECTED, re.compile(r"\b(?:rejected|refused|declined\s+the)\b", re.I)),
-    (Outcome.DEFERRED, re.compile(r"\b(?:deferred|postponed|adjourned\s+to)\b", re.I)),
+    (Outcome.DEFERRED,
+     re.compile(r"\b(?:deferred|postponed|adjourned\s+to|continued\s+the\s+(?:matter|item|hearing))\b", re.I)),
     (
         Outcome.APPROVED,
         re.compile(
             r"\b(?:was|were|be|been|is|are|being)\s+(?:\w+\s+)?approved\b"
             r"|\b(?:Board|Council|Committee|Cabinet|members?|councillors|meeting|Commission)\s+approved\b"
-            r"|\bapproved\s+(?:unanimously|by)\b|\bmoved\s+approval\b",
+            r"|\bapproved\s+(?:unanimously|by)\b|\bmoved\s+approval\b"
+            # "This application has been accepted", "The Board reviewed and accepted the changes",
+            # a consent item's closing "Accepted."
+            r"|\b(?:was|were|been|is|are)\s+(?:\w+\s+and\s+)?(?:\w+\s+)?accepted\b"
+            r"|\b(?:Board|Council|Committee|Cabinet|members?|councillors|meeting|Commission)\s+(?:\w+\s+and\s+)?accepted\b"
+            r"|^\s*(?:accepted|approved)\s*\.?\s*$|^\s*ratified\b",   # a consent item's closing word
             re.I,
         ),
     ),
@@ -80,15 +103,18 @@ OUTCOME_PATTERNS: list[tuple[Outcome, re.Pattern[str]]] = [
         Outcome.AGREED,
         re.compile(
             r"\b(?:it\s+was|was|were|been|is|are)\s+(?:\w+\s+)?agreed\b|\bagreed\s+by\b"
-            r"|\b(?:Board|Council|Committee|Cabinet|Members|members|councillors|Councillors|meeting|all)\s+agreed\b"
-            r"|\bAGREED\b",
+            r"|\b(?:Board|Council|Committee|Cabinet|Members|members|councillors|Councillors|meeting|all|PC|Trustees"
+            r"|Directors|Governors)\s+(?:unanimously\s+)?(?:agreed|decided)\b"
+            r"|\bAGREED\b|(?i:\bit\s+was\s+(?:also\s+)?decided\b)"
+            r"|\b(?:seconded|proposed)\b[^.]{0,60}\band\s+agreed\b",   # "Proposed Alan, seconded Umi and agreed"
         ),
     ),
     (
         Outcome.NOTED,
         re.compile(
-            r"\b(?:it\s+was|was|were|be|been)\s+noted\b"
-            r"|\b(?:Board|Council|Committee|Cabinet|Members|members|councillors|meeting)\s+noted\b|\bNOTED\b"
+            r"\b(?:it\s+was|was|were|be|been)\s+(?:\w+\s+and\s+)?noted\b"   # "was discussed and noted"
+            r"|(?i:\b(?:board|council|committee|cabinet|members|councillors|meeting|commission))\s+noted\b|\bNOTED\b"
+            r"|^\s*Noted\s+that\b"
         ),
     ),
 ]
@@ -117,11 +143,38 @@ def _outcome(sentence: str) -> Outcome | None:
     return None
 
 
+def _proposer(m: re.Match[str], role: str) -> str | None:
+    """The proposer or seconder a :data:`SHORT_PROPOSAL_RE` match names, on its own line only."""
+    found = next((g for g in (m.group(role), m.group(f"{role}2"), m.groupdict().get(f"{role}3")) if g), None)
+    return _clean(found.split("\n")[0]) if found else None
+
+
+# How far (characters) after a decision a bare "Prop: CR 2nd: KD" line still names its proposers.
+PROPOSAL_REACH = 250
+
+
 def find_decisions(text: str) -> Iterator[Decision]:
     """Yield one decision per sentence that records an outcome, motions with mover/seconder/votes.
 
-    A motion's decision spans from the "moved" sentence to the vote tally after "seconded".
+    A motion's decision spans from the "moved" sentence to the vote tally after "seconded". A
+    proposer/seconder line with no outcome of its own ("Prop: CR 2 nd: KD") names those of the
+    decision just before it.
     """
+    last: Decision | None = None
+    for decision in _decisions(text):
+        if decision.rule == "proposal_line":
+            if last is not None and last.mover is None and decision.start - last.end <= PROPOSAL_REACH:
+                last = replace(last, mover=decision.mover, seconder=decision.seconder)
+                continue
+            decision = replace(decision, rule="proposed")  # a motion recorded by its proposers alone
+        if last is not None:
+            yield last
+        last = decision
+    if last is not None:
+        yield last
+
+
+def _decisions(text: str) -> Iterator[Decision]:
     sentences = [(m.start(), m.end()) for m in SENTENCE_RE.finditer(text) if m.group(0).strip()]
     pending_move: tuple[int, str] | None = None
     i = 0
@@ -165,12 +218,22 @@ def find_decisions(text: str) -> Iterator[Decision]:
             i = j
             continue
         said = _outcome(sent)
+        short = None if proposed else SHORT_PROPOSAL_RE.search(sent)
+        if said is None and short is not None:
+            # a line naming only who proposed and seconded: the caller gives it to the decision before
+            lead = len(sent) - len(sent.lstrip())
+            yield Decision(text=_clean(sent), outcome=Outcome.OTHER, page=0, start=start + lead, end=end,
+                           rule="proposal_line", mover=_proposer(short, "mover"), seconder=_proposer(short, "seconder"))
+            i += 1
+            continue
         if said is not None or proposed:
             lead = len(sent) - len(sent.lstrip())
             mover = seconder = None
             if proposed:
                 mover = proposed.group("mover") or proposed.group("mover2")
                 seconder = proposed.group("seconder") or proposed.group("seconder2")
+            elif short is not None:
+                mover, seconder = _proposer(short, "mover"), _proposer(short, "seconder")
             yield Decision(
                 text=_clean(sent),
                 outcome=said or Outcome.APPROVED if proposed and "approv" in sent else said or Outcome.OTHER,

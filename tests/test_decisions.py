@@ -21,6 +21,15 @@ from nlp.decisions import find_decisions
         pytest.param("The motion was lost.", Outcome.LOST, id="lost"),
         pytest.param("The item was deferred to the next meeting.", Outcome.DEFERRED, id="deferred"),
         pytest.param("The application was rejected.", Outcome.REJECTED, id="rejected"),
+        pytest.param("It was resolved to advertise the vacancy.", Outcome.RESOLVED, id="it-was-resolved-capital"),
+        pytest.param("It was also resolved to seek advice.", Outcome.RESOLVED, id="it-was-also-resolved"),
+        pytest.param("The Board reviewed and accepted the changes.", Outcome.APPROVED, id="board-accepted"),
+        pytest.param("This application has been accepted.", Outcome.APPROVED, id="has-been-accepted"),
+        pytest.param("Accepted.", Outcome.APPROVED, id="consent-item-accepted"),
+        pytest.param("The written report was discussed and noted.", Outcome.NOTED, id="discussed-and-noted"),
+        pytest.param("The Councillors noted the correspondence.", Outcome.NOTED, id="councillors-noted"),
+        pytest.param("The Board decided to hold an EGM.", Outcome.AGREED, id="board-decided"),
+        pytest.param("Mayor Gilmore continued the matter to February 4, 2014.", Outcome.DEFERRED, id="continued"),
     ],
 )
 def test_outcomes(text: str, outcome: Outcome) -> None:
@@ -87,3 +96,24 @@ def test_kent_style_recorded_vote() -> None:
     text = "RESOLVED that the budget be agreed. For (8), Against (2)."
     (d,) = list(find_decisions(text))
     assert d.outcome == Outcome.RESOLVED
+
+
+def test_a_proposer_line_names_the_decision_before_it() -> None:
+    text = "It was resolved to keep the precept at £5,700.\nProp: CR 2 nd : KD\nThe next item was discussed."
+    (d,) = list(find_decisions(text))
+    assert (d.outcome, d.mover, d.seconder) == (Outcome.RESOLVED, "CR", "KD")
+    assert d.text == "It was resolved to keep the precept at £5,700."
+
+
+@pytest.mark.parametrize(
+    ("text", "mover", "seconder"),
+    [
+        pytest.param("Proposed Alan, seconded Umi and agreed that Wendy Boyden be confirmed.", "Alan", "Umi",
+                     id="proposed-seconded-names"),
+        pytest.param("Cllr Eglington proposed that one light be installed; Cllr Crisp seconded; all in favour.",
+                     "Cllr Eglington", "Cllr Crisp", id="proposed-then-seconded"),
+    ],
+)
+def test_short_proposer_forms(text: str, mover: str, seconder: str) -> None:
+    (d,) = list(find_decisions(text))
+    assert (d.mover, d.seconder) == (mover, seconder)
