@@ -219,14 +219,7 @@ def _decisions(text: str) -> Iterator[Decision]:
             continue
         said = _outcome(sent)
         short = None if proposed else SHORT_PROPOSAL_RE.search(sent)
-        if said is None and short is not None:
-            # a line naming only who proposed and seconded: the caller gives it to the decision before
-            lead = len(sent) - len(sent.lstrip())
-            yield Decision(text=_clean(sent), outcome=Outcome.OTHER, page=0, start=start + lead, end=end,
-                           rule="proposal_line", mover=_proposer(short, "mover"), seconder=_proposer(short, "seconder"))
-            i += 1
-            continue
-        if said is not None or proposed:
+        if said is not None or proposed or short:
             lead = len(sent) - len(sent.lstrip())
             mover = seconder = None
             if proposed:
@@ -234,6 +227,12 @@ def _decisions(text: str) -> Iterator[Decision]:
                 seconder = proposed.group("seconder") or proposed.group("seconder2")
             elif short is not None:
                 mover, seconder = _proposer(short, "mover"), _proposer(short, "seconder")
+            if said is None and short is not None:
+                # a line naming only who proposed and seconded: find_decisions gives it to the decision before
+                yield Decision(text=_clean(sent), outcome=Outcome.OTHER, page=0, start=start + lead, end=end,
+                               rule="proposal_line", mover=mover, seconder=seconder)
+                i += 1
+                continue
             yield Decision(
                 text=_clean(sent),
                 outcome=said or Outcome.APPROVED if proposed and "approv" in sent else said or Outcome.OTHER,
